@@ -1,0 +1,60 @@
+package io.meshgate.catalog.app;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** An API key of an app. Only its keyed digest and a short prefix (for people) are stored. */
+@Entity
+@Table(name = "credential")
+public class CredentialEntity {
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  private Long id;
+
+  @ManyToOne(fetch = FetchType.LAZY)
+  @JoinColumn(name = "app_id")
+  private AppEntity app;
+
+  @Column(name = "key_digest")
+  private String keyDigest;
+
+  @Column(name = "key_prefix")
+  private String keyPrefix;
+
+  private String label;
+
+  @Column(name = "expires_at")
+  private Instant expiresAt;
+
+  @Column(name = "revoked_at")
+  private Instant revokedAt;
+
+  @Column(name = "created_at")
+  private Instant createdAt;
+
+  protected CredentialEntity() {}
+
+  CredentialEntity(AppEntity app, String keyDigest, String keyPrefix, Instant expiresAt, Instant now) {
+    this.app = app;
+    this.keyDigest = keyDigest;
+    this.keyPrefix = keyPrefix;
+    this.expiresAt = expiresAt;
+    this.createdAt = now;
+  }
+
+  public Long getId() { return id; }
+  public AppEntity getApp() { return app; }
+  public String getKeyDigest() { return keyDigest; }
+  public String getKeyPrefix() { return keyPrefix; }
+  public Instant getExpiresAt() { return expiresAt; }
+  public Instant getRevokedAt() { return revokedAt; }
+  public void revoke(Instant at) { this.revokedAt = at; }
+}

@@ -1,0 +1,138 @@
+package io.meshgate.catalog.runtime;
+
+import io.meshgate.catalog.api.ApiEntity;
+import io.meshgate.catalog.api.ApiState;
+import io.meshgate.catalog.app.AppEntity;
+import io.meshgate.catalog.app.CredentialEntity;
+import io.meshgate.catalog.product.PlanEntity;
+import io.meshgate.catalog.product.ProductEntity;
+import io.meshgate.catalog.subscription.SubscriptionEntity;
+import io.meshgate.support.SecretDigester;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the catalog from the database and turns entities into immutable snapshots. Called only
+ * on cache misses; the data plane never holds an entity.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRED)
+public class CatalogReader {
+
+  @PersistenceContext(unitName = "meshgate")
+  EntityManager em;
+
+  /** Every published API with its steps and bundling products. */
+  public List<ApiSnapshot> publishedApis() {
+    List<ApiEntity> apis =
+        em.createQuery(
+                "select distinct a from ApiEntity a left join fetch a.steps where a.state = :state",
+                ApiEntity.class)
+            .setParameter("state", ApiState.PUBLISHED)
+            .getResultList();
+    Map<Long, Set<Long>> productsByApi = new HashMap<>();
+    for (ProductEntity product :
+        em.createQuery("select distinct p from ProductEntity p left join fetch p.apis", ProductEntity.class)
+            .getResultList()) {
+      for (ApiEntity api : product.getApis()) {
+        productsByApi.computeIfAbsent(api.getId(), id -> new HashSet<>()).add(product.getId());
+      }
+    }
+    List<ApiSnapshot> snapshots = new ArrayList<>(apis.size());
+    for (ApiEntity api : apis) {
+      List<ApiSnapshot.PolicyStepSnapshot> steps =
+          api.getSteps().stream()
+              .map(s -> new ApiSnapshot.PolicyStepSnapshot(s.getPosition(), s.getPolicyId(), s.getConfigJson()))
+              .toList();
+      snapshots.add(
+          new ApiSnapshot(
+              api.getId(),
+              api.getName(),
+              api.getVersion(),
+              api.getBasePath(),
+              URI.create(api.getUpstreamUrl()),
+              api.getAudience() != null ? api.getAudience() : api.getName(),
+              api.getConnectTimeoutMs(),
+              api.getReadTimeoutMs(),
+              api.getRevision(),
+              steps,
+              productsByApi.getOrDefault(api.getId(), Set.of())));
+    }
+    return snapshots;
+  }
+
+  /** The API key with that digest, if any (revoked and expired keys included: callers decide). */
+  public Optional<CredentialSnapshot> credentialByDigest(String keyDigestHex) {
+    return em.createQuery(
+            "select c from CredentialEntity c join fetch c.app where c.keyDigest = :d", CredentialEntity.class)
+        .setParameter("d", keyDigestHex)
+        .getResultStream()
+        .findFirst()
+        .map(
+            c ->
+                new CredentialSnapshot(
+                    c.getId(), c.getApp().getId(), c.getKeyPrefix(), c.getExpiresAt(), c.getRevokedAt()));
+  }
+
+  public Optional<AppSnapshot> appById(long appId) {
+    return Optional.ofNullable(em.find(AppEntity.class, appId)).map(this::toSnapshot);
+  }
+
+  public Optional<AppSnapshot> appByClientId(String clientId) {
+    return em.createQuery("select a from AppEntity a where a.clientId = :c", AppEntity.class)
+        .setParameter("c", clientId)
+        .getResultStream()
+        .findFirst()
+        .map(this::toSnapshot);
+  }
+
+  /** The catalog revision: bumped by every catalog write. */
+  public long revision() {
+    Object value =
+        em.createNativeQuery("select revision from catalog_revision where id = 1").getSingleResult();
+    return ((Number) value).longValue();
+  }
+
+  private AppSnapshot toSnapshot(AppEntity app) {
+    List<SubscriptionSnapshot> subscriptions = new ArrayList<>();
+    for (SubscriptionEntity s :
+        em.createQuery(
+                "select s from SubscriptionEntity s join fetch s.plan p join fetch p.product where s.app = :app",
+                SubscriptionEntity.class)
+            .setParameter("app", app)
+            .getResultList()) {
+      PlanEntity plan = s.getPlan();
+      subscriptions.add(
+          new SubscriptionSnapshot(
+              s.getId(),
+              s.getState(),
+              new PlanSnapshot(
+                  plan.getId(),
+                  plan.getName(),
+                  plan.getProduct().getId(),
+                  plan.getProduct().getName(),
+                  plan.getScopes().isBlank()
+                      ? List.of()
+                      : Arrays.asList(plan.getScopes().trim().split("\\s+")),
+                  plan.getTokenTtlSeconds())));
+    }
+    return new AppSnapshot(
+        app.getId(),
+        app.getName(),
+        app.getClientId(),
+        app.getState(),
+        SecretDigester.parseHex(app.getClientSecretDigest()),
+        subscriptions);
+  }
+}

@@ -1,0 +1,76 @@
+package io.meshgate.chain;
+
+import io.meshgate.catalog.runtime.ApiSnapshot;
+import io.meshgate.catalog.runtime.AppSnapshot;
+import io.meshgate.catalog.runtime.PlanSnapshot;
+import java.net.InetAddress;
+import java.time.Instant;
+
+/**
+ * Everything one call carries through the chain: what the client sent, what the gateway decided
+ * about it, and what will be sent upstream. The only mutable per-request state; policies are
+ * shared and immutable.
+ */
+public final class ExchangeContext {
+  private final Instant receivedAt;
+  private final String method;
+  private final ApiSnapshot api;
+  private final String upstreamPath;
+  private String rawQuery;
+  private final InetAddress clientAddress;
+  private final HeaderList requestHeaders;
+  private final HeaderList upstreamHeaders;
+
+  private AppSnapshot app;
+  private PlanSnapshot plan;
+  private String gatewayToken;
+  private String requestId;
+
+  /**
+   * @param upstreamPath the request path below the API's base path, raw (still percent-encoded)
+   * @param rawQuery the query string exactly as received, or {@code null}
+   * @param requestHeaders what the client sent; never sent upstream as such
+   * @param upstreamHeaders what will be sent upstream, already stripped of reserved and hop-by-hop
+   *     fields
+   */
+  public ExchangeContext(
+      Instant receivedAt,
+      String method,
+      ApiSnapshot api,
+      String upstreamPath,
+      String rawQuery,
+      InetAddress clientAddress,
+      HeaderList requestHeaders,
+      HeaderList upstreamHeaders) {
+    this.receivedAt = receivedAt;
+    this.method = method;
+    this.api = api;
+    this.upstreamPath = upstreamPath;
+    this.rawQuery = rawQuery;
+    this.clientAddress = clientAddress;
+    this.requestHeaders = requestHeaders;
+    this.upstreamHeaders = upstreamHeaders;
+  }
+
+  public Instant receivedAt() { return receivedAt; }
+  public String method() { return method; }
+  public ApiSnapshot api() { return api; }
+  public String upstreamPath() { return upstreamPath; }
+  public String rawQuery() { return rawQuery; }
+  /** Replaces the query sent upstream, e.g. without the API key parameter. */
+  public void rawQuery(String query) { this.rawQuery = query; }
+  public InetAddress clientAddress() { return clientAddress; }
+  public HeaderList requestHeaders() { return requestHeaders; }
+  public HeaderList upstreamHeaders() { return upstreamHeaders; }
+
+  /** The authenticated app, or {@code null} before client-auth ran. */
+  public AppSnapshot app() { return app; }
+  public void app(AppSnapshot app) { this.app = app; }
+  /** The plan of the app's active subscription for this API, or {@code null}. */
+  public PlanSnapshot plan() { return plan; }
+  public void plan(PlanSnapshot plan) { this.plan = plan; }
+  public String gatewayToken() { return gatewayToken; }
+  public void gatewayToken(String token) { this.gatewayToken = token; }
+  public String requestId() { return requestId; }
+  public void requestId(String requestId) { this.requestId = requestId; }
+}

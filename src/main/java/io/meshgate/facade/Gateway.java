@@ -1,0 +1,276 @@
+package io.meshgate.facade;
+
+import io.meshgate.chain.ExchangeContext;
+import io.meshgate.chain.HeaderList;
+import io.meshgate.chain.InvalidPolicyConfigException;
+import io.meshgate.chain.PolicyChain;
+import io.meshgate.chain.PolicyChainFactory;
+import io.meshgate.chain.PolicyResult;
+import io.meshgate.proxy.GatewayHeaders;
+import io.meshgate.proxy.HopByHopHeaders;
+import io.meshgate.proxy.UpstreamClient;
+import io.meshgate.proxy.UpstreamException;
+import io.meshgate.support.CidrBlock;
+import io.meshgate.support.Problem;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** One API call: resolve the API, run its chain, forward, answer. */
+@ApplicationScoped
+public class Gateway {
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+  public static final String ROUTE_NOT_FOUND = "ROUTE_NOT_FOUND";
+  public static final String INVALID_PATH = "INVALID_PATH";
+  public static final String REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE";
+  public static final String API_MISCONFIGURED = "API_MISCONFIGURED";
+  public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+
+  @Inject ApiResolver resolver;
+  @Inject PolicyChainFactory chains;
+  @Inject UpstreamClient upstream;
+  @Inject GatewayHeaders gatewayHeaders;
+  @Inject Clock clock;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.proxy.max-request-bytes", defaultValue = "10485760")
+  long maxRequestBytes;
+
+  /** Proxies whose X-Forwarded-For we extend instead of replacing (CIDR list). */
+  @Inject
+  @ConfigProperty(name = "meshgate.proxy.trusted-proxies")
+  Optional<List<String>> trustedProxyConfig;
+
+  private List<CidrBlock> trustedProxies;
+  private final Set<String> reportedBadChains = ConcurrentHashMap.newKeySet();
+
+  @PostConstruct
+  void init() {
+    List<CidrBlock> blocks = new ArrayList<>();
+    trustedProxyConfig.ifPresent(list -> list.forEach(v -> blocks.add(CidrBlock.parse(v))));
+    trustedProxies = List.copyOf(blocks);
+  }
+
+  public void handle(HttpServletRequest req, HttpServletResponse resp) {
+    String requestId = null;
+    try {
+      HeaderList requestHeaders = readHeaders(req);
+      requestId = gatewayHeaders.requestIdOf(requestHeaders);
+      String path = req.getRequestURI();
+      if (hasDotSegment(path)) {
+        send(resp, new Problem(400, INVALID_PATH, "The path must not contain '.' or '..' segments"), requestId);
+        return;
+      }
+      ApiResolver.Route route = resolver.resolve(path);
+      if (route == null) {
+        send(resp, new Problem(404, ROUTE_NOT_FOUND, "No API is published at " + path), requestId);
+        return;
+      }
+      PolicyChain chain;
+      try {
+        chain = chains.chainFor(route.api());
+      } catch (InvalidPolicyConfigException e) {
+        if (reportedBadChains.add(route.api().id() + "@" + route.api().revision())) {
+          LOG.severe("MESHGATE-CHAIN: API '" + route.api().name() + "' revision " + route.api().revision()
+              + " has an invalid policy config: " + e.getMessage());
+        }
+        send(resp, new Problem(502, API_MISCONFIGURED, "This API is misconfigured on the gateway"), requestId);
+        return;
+      }
+      InetAddress remote = InetAddress.getByName(req.getRemoteAddr());
+      HeaderList upstreamHeaders = upstreamHeaders(requestHeaders, remote, req);
+      ExchangeContext exchange =
+          new ExchangeContext(
+              clock.instant(),
+              req.getMethod(),
+              route.api(),
+              route.remainder(),
+              req.getQueryString(),
+              clientAddress(remote, requestHeaders),
+              requestHeaders,
+              upstreamHeaders);
+      exchange.requestId(requestId);
+
+      long length = req.getContentLengthLong();
+      if (length > maxRequestBytes) {
+        send(resp, tooLarge(), requestId);
+        return;
+      }
+      PolicyResult result = chain.apply(exchange);
+      if (result instanceof PolicyResult.Reject reject) {
+        send(resp, new Problem(reject.status(), reject.errorKey(), reject.message(), reject.headers()), requestId);
+        return;
+      }
+      InputStream body = null;
+      boolean chunked = requestHeaders.contains("transfer-encoding");
+      if (length > 0) {
+        body = req.getInputStream();
+      } else if (chunked) {
+        byte[] buffered = readUpTo(req.getInputStream(), maxRequestBytes);
+        if (buffered == null) {
+          send(resp, tooLarge(), requestId);
+          return;
+        }
+        body = new ByteArrayInputStream(buffered);
+        length = buffered.length;
+      }
+      try {
+        upstream.forward(exchange, body, length, resp);
+      } catch (UpstreamException e) {
+        LOG.log(Level.FINE, "Upstream of " + route.api().name() + " failed, request " + requestId, e);
+        send(resp, e.problem(), requestId);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // The client went away or the response broke mid-body: nothing useful can be sent.
+      LOG.log(Level.FINE, "I/O failure on request " + requestId, e);
+      if (!resp.isCommitted()) {
+        send(resp, new Problem(502, UpstreamException.UNAVAILABLE, "The call could not be completed"), requestId);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "MESHGATE-INTERNAL: request " + requestId + " failed", e);
+      if (!resp.isCommitted()) {
+        send(resp, new Problem(500, INTERNAL_ERROR, "Internal error; quote request id " + requestId), requestId);
+      }
+    }
+  }
+
+  private Problem tooLarge() {
+    return new Problem(413, REQUEST_TOO_LARGE, "The request body is larger than " + maxRequestBytes + " bytes");
+  }
+
+  private static HeaderList readHeaders(HttpServletRequest req) {
+    HeaderList headers = new HeaderList();
+    for (String name : Collections.list(req.getHeaderNames())) {
+      for (String value : Collections.list(req.getHeaders(name))) {
+        headers.add(name, value);
+      }
+    }
+    return headers;
+  }
+
+  /**
+   * What the client sent, minus hop-by-hop and reserved fields in any spelling, plus the
+   * forwarding fields the gateway vouches for.
+   */
+  private HeaderList upstreamHeaders(HeaderList requestHeaders, InetAddress remote, HttpServletRequest req) {
+    Set<String> hopByHop = HopByHopHeaders.of(requestHeaders);
+    HeaderList out = new HeaderList(requestHeaders.size() + 8);
+    requestHeaders.forEach(
+        (name, value) -> {
+          String n = HeaderList.normalize(name);
+          if (!hopByHop.contains(n) && !gatewayHeaders.isReserved(n)) {
+            out.add(name, value);
+          }
+        });
+    String forwardedFor = remote.getHostAddress();
+    if (isTrustedProxy(remote)) {
+      List<String> chain = requestHeaders.all("x-forwarded-for");
+      if (!chain.isEmpty()) {
+        forwardedFor = String.join(", ", chain) + ", " + forwardedFor;
+      }
+    }
+    out.add("X-Forwarded-For", forwardedFor);
+    out.add("X-Forwarded-Proto", req.getScheme());
+    String host = requestHeaders.first("host");
+    if (host != null) {
+      out.add("X-Forwarded-Host", host);
+    }
+    return out;
+  }
+
+  /** The caller's address: the peer, or the nearest untrusted hop when the peer is a trusted proxy. */
+  private InetAddress clientAddress(InetAddress remote, HeaderList requestHeaders) {
+    if (!isTrustedProxy(remote)) {
+      return remote;
+    }
+    List<String> hops = new ArrayList<>();
+    for (String value : requestHeaders.all("x-forwarded-for")) {
+      for (String hop : value.split(",")) {
+        hops.add(hop.trim());
+      }
+    }
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      InetAddress hop = CidrBlock.parseLiteral(hops.get(i));
+      if (hop == null) {
+        return remote;
+      }
+      if (!isTrustedProxy(hop)) {
+        return hop;
+      }
+    }
+    return remote;
+  }
+
+  private boolean isTrustedProxy(InetAddress address) {
+    for (CidrBlock block : trustedProxies) {
+      if (block.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean hasDotSegment(String rawPath) {
+    String path = rawPath.toLowerCase(Locale.ROOT).replace("%2e", ".");
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The whole body when it has at most {@code limit} bytes, else {@code null}. */
+  private static byte[] readUpTo(InputStream in, long limit) throws IOException {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    byte[] chunk = new byte[16 * 1024];
+    long total = 0;
+    int n;
+    while ((n = in.read(chunk)) >= 0) {
+      total += n;
+      if (total > limit) {
+        return null;
+      }
+      buffer.write(chunk, 0, n);
+    }
+    return buffer.toByteArray();
+  }
+
+  static void send(HttpServletResponse resp, Problem problem, String requestId) {
+    try {
+      resp.reset();
+      resp.setStatus(problem.status());
+      for (Map.Entry<String, String> h : problem.headers().entrySet()) {
+        resp.setHeader(h.getKey(), h.getValue());
+      }
+      resp.setContentType(Problem.MEDIA_TYPE);
+      byte[] body = problem.toJson(requestId).getBytes(StandardCharsets.UTF_8);
+      resp.setContentLength(body.length);
+      resp.getOutputStream().write(body);
+      resp.flushBuffer();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "Could not send problem " + problem.errorKey(), e);
+    }
+  }
+}

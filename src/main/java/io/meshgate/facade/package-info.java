@@ -1,0 +1,16 @@
+/**
+ * The data-plane entry. Error keys raised here:
+ *
+ * <ul>
+ *   <li>{@code ROUTE_NOT_FOUND} (404): no published API has a base path matching the request.
+ *   <li>{@code INVALID_PATH} (400): the path has dot segments ({@code ..}, {@code .}, also
+ *       percent-encoded), which could climb out of the upstream's base path.
+ *   <li>{@code REQUEST_TOO_LARGE} (413): the body is over {@code meshgate.proxy.max-request-bytes};
+ *       nothing was sent upstream.
+ *   <li>{@code API_MISCONFIGURED} (502): the API's stored policy config no longer builds a chain.
+ *   <li>{@code UPSTREAM_UNAVAILABLE} (502): the upstream refused the connection or failed.
+ *   <li>{@code UPSTREAM_TIMEOUT} (504): the upstream did not connect or answer in time.
+ *   <li>{@code INTERNAL_ERROR} (500): a bug; the log line has the request id.
+ * </ul>
+ */
+package io.meshgate.facade;

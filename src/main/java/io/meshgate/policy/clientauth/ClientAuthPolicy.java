@@ -1,0 +1,186 @@
+package io.meshgate.policy.clientauth;
+
+import io.meshgate.catalog.runtime.AppSnapshot;
+import io.meshgate.catalog.runtime.CredentialSnapshot;
+import io.meshgate.chain.ExchangeContext;
+import io.meshgate.chain.HeaderList;
+import io.meshgate.chain.Policy;
+import io.meshgate.chain.PolicyResult;
+import io.meshgate.chain.PolicyStage;
+import io.meshgate.support.SecretDigester;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+
+/** Authenticates the caller and records its app in the exchange. */
+public final class ClientAuthPolicy implements Policy {
+  public static final String MISSING = "CLIENT_AUTH_MISSING";
+  public static final String INVALID = "CLIENT_AUTH_INVALID";
+  public static final String APP_SUSPENDED = "CLIENT_AUTH_APP_SUSPENDED";
+  private static final String BASIC = "basic ";
+
+  private final boolean apiKeys;
+  private final boolean clientSecrets;
+  private final String apiKeyHeader;
+  private final String apiKeyQueryParam;
+  private final String clientIdHeader;
+  private final String clientSecretHeader;
+  private final SecretDigester digester;
+  private final Function<String, Optional<CredentialSnapshot>> credentialsByDigest;
+  private final LongFunction<Optional<AppSnapshot>> appsById;
+  private final Function<String, Optional<AppSnapshot>> appsByClientId;
+  private final Map<String, String> challenge;
+
+  public ClientAuthPolicy(
+      ClientAuthPolicyConfig config,
+      SecretDigester digester,
+      Function<String, Optional<CredentialSnapshot>> credentialsByDigest,
+      LongFunction<Optional<AppSnapshot>> appsById,
+      Function<String, Optional<AppSnapshot>> appsByClientId) {
+    this.apiKeys = config.methods().contains(ClientAuthPolicyConfig.API_KEY);
+    this.clientSecrets = config.methods().contains(ClientAuthPolicyConfig.CLIENT_SECRET);
+    this.apiKeyHeader = config.apiKeyHeader();
+    this.apiKeyQueryParam = config.apiKeyQueryParam();
+    this.clientIdHeader = config.clientIdHeader();
+    this.clientSecretHeader = config.clientSecretHeader();
+    this.digester = digester;
+    this.credentialsByDigest = credentialsByDigest;
+    this.appsById = appsById;
+    this.appsByClientId = appsByClientId;
+    StringBuilder c = new StringBuilder();
+    if (apiKeys) {
+      c.append("ApiKey realm=\"meshgate\", header=\"").append(apiKeyHeader).append('"');
+    }
+    if (clientSecrets) {
+      c.append(c.length() > 0 ? ", " : "").append("Basic realm=\"meshgate\"");
+    }
+    this.challenge = Map.of("WWW-Authenticate", c.toString());
+  }
+
+  @Override
+  public PolicyStage stage() {
+    return PolicyStage.CLIENT_AUTH;
+  }
+
+  @Override
+  public PolicyResult onRequest(ExchangeContext exchange) {
+    HeaderList headers = exchange.requestHeaders();
+    // The credential never reaches the mesh, whatever the outcome.
+    exchange.upstreamHeaders().removeAll(apiKeyHeader);
+    exchange.upstreamHeaders().removeAll(clientIdHeader);
+    exchange.upstreamHeaders().removeAll(clientSecretHeader);
+
+    String apiKey = null;
+    if (apiKeys) {
+      apiKey = headers.first(apiKeyHeader);
+      if (apiKey == null && apiKeyQueryParam != null) {
+        apiKey = takeQueryParam(exchange);
+      }
+    }
+    if (apiKey != null && !apiKey.isEmpty()) {
+      return authenticateApiKey(exchange, apiKey);
+    }
+    if (clientSecrets) {
+      String id = headers.first(clientIdHeader);
+      String secret = headers.first(clientSecretHeader);
+      if (id == null && secret == null) {
+        String[] basic = basicCredentials(headers.first("authorization"));
+        if (basic != null) {
+          id = basic[0];
+          secret = basic[1];
+        }
+      }
+      if (id != null || secret != null) {
+        return authenticateClientSecret(exchange, id, secret);
+      }
+    }
+    return reject(MISSING, "No credential: send an API key or client credentials");
+  }
+
+  private PolicyResult authenticateApiKey(ExchangeContext exchange, String apiKey) {
+    Optional<CredentialSnapshot> credential = credentialsByDigest.apply(digester.digestHex(apiKey));
+    if (credential.isEmpty()) {
+      return reject(INVALID, "The API key is not valid");
+    }
+    CredentialSnapshot key = credential.get();
+    if (key.revokedAt() != null) {
+      return reject(INVALID, "The API key has been revoked");
+    }
+    if (!key.usableAt(exchange.receivedAt())) {
+      return reject(INVALID, "The API key has expired");
+    }
+    return admit(exchange, appsById.apply(key.appId()));
+  }
+
+  private PolicyResult authenticateClientSecret(ExchangeContext exchange, String clientId, String secret) {
+    if (clientId == null || secret == null || clientId.isEmpty()) {
+      return reject(INVALID, "Client credentials need both a client id and a client secret");
+    }
+    Optional<AppSnapshot> app = appsByClientId.apply(clientId);
+    if (app.isEmpty() || !digester.matches(secret, app.get().clientSecretDigest())) {
+      return reject(INVALID, "The client credentials are not valid");
+    }
+    return admit(exchange, app);
+  }
+
+  private PolicyResult admit(ExchangeContext exchange, Optional<AppSnapshot> app) {
+    if (app.isEmpty()) {
+      return reject(INVALID, "The credential is not valid");
+    }
+    if (!app.get().active()) {
+      return PolicyResult.reject(403, APP_SUSPENDED, "The app '" + app.get().name() + "' is suspended");
+    }
+    exchange.app(app.get());
+    return PolicyResult.proceed();
+  }
+
+  private PolicyResult reject(String key, String message) {
+    return PolicyResult.reject(401, key, message, challenge);
+  }
+
+  /** Reads the key from the query and removes that parameter from what goes upstream. */
+  private String takeQueryParam(ExchangeContext exchange) {
+    String query = exchange.rawQuery();
+    if (query == null || query.isEmpty()) {
+      return null;
+    }
+    String found = null;
+    StringBuilder kept = new StringBuilder(query.length());
+    for (String pair : query.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      if (name.equals(apiKeyQueryParam)) {
+        if (found == null) {
+          found = java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+        }
+        continue;
+      }
+      if (kept.length() > 0) {
+        kept.append('&');
+      }
+      kept.append(pair);
+    }
+    exchange.rawQuery(kept.length() == 0 ? null : kept.toString());
+    return found;
+  }
+
+  private static String[] basicCredentials(String authorization) {
+    if (authorization == null
+        || authorization.length() <= BASIC.length()
+        || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded =
+          new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return new String[] {"", null};
+    }
+    int colon = decoded.indexOf(':');
+    return colon < 0 ? new String[] {decoded, null} : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+  }
+}

@@ -1,0 +1,4 @@
+package io.meshgate.policy.subscription;
+
+/** {@code subscription} takes no config: the catalog says everything. */
+public record SubscriptionPolicyConfig() {}

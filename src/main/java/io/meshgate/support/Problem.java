@@ -1,0 +1,62 @@
+package io.meshgate.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one error shape of meshgate, RFC 9457 {@code application/problem+json}: {@code type},
+ * {@code title}, {@code status}, {@code detail}, and the stable {@code errorKey} clients switch on.
+ */
+public record Problem(int status, String errorKey, String detail, Map<String, String> headers) {
+  public static final String MEDIA_TYPE = "application/problem+json";
+  private static final String TYPE_PREFIX = "urn:meshgate:problem:";
+
+  public Problem {
+    headers = headers == null ? Map.of() : Map.copyOf(headers);
+  }
+
+  public Problem(int status, String errorKey, String detail) {
+    this(status, errorKey, detail, Map.of());
+  }
+
+  /** {@code urn:meshgate:problem:subscription-required} for {@code SUBSCRIPTION_REQUIRED}. */
+  public String type() {
+    return TYPE_PREFIX + errorKey.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public String title() {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 429 -> "Too Many Requests";
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Error";
+    };
+  }
+
+  /** The JSON body; {@code requestId} is added when known, to match the caller's log with ours. */
+  public String toJson(String requestId) {
+    JsonObjectBuilder body =
+        Json.createObjectBuilder()
+            .add("type", type())
+            .add("title", title())
+            .add("status", status)
+            .add("detail", detail)
+            .add("errorKey", errorKey);
+    if (requestId != null) {
+      body.add("requestId", requestId);
+    }
+    return body.build().toString();
+  }
+}

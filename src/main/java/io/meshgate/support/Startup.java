@@ -1,0 +1,112 @@
+package io.meshgate.support;
+
+import io.meshgate.catalog.runtime.CatalogCache;
+import io.meshgate.catalog.seed.CatalogSeeder;
+import io.meshgate.token.SigningKeys;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Brings the server to a serving state once, at application start: schema migrations, the demo
+ * and seed catalogs, the first signing key, the catalog caches. A failure is logged once and
+ * keeps readiness down with its reason; the process stays up so the reason can be read.
+ */
+@ApplicationScoped
+public class Startup {
+  private static final Logger LOG = Logger.getLogger(Startup.class.getName());
+  private static final String DEMO_CATALOG = "/io/meshgate/demo/demo-catalog.json";
+
+  @Resource(lookup = "jdbc/meshgate")
+  DataSource dataSource;
+
+  @Inject CatalogSeeder seeder;
+  @Inject SigningKeys keys;
+  @Inject CatalogCache catalog;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
+  boolean demo;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.demo.upstream")
+  Optional<String> demoUpstream;
+
+  @Inject
+  @ConfigProperty(name = "HTTP_PORT", defaultValue = "9080")
+  String httpPort;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.seed.file")
+  Optional<String> seedFile;
+
+  private volatile String failure = "starting";
+
+  void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    try {
+      migrate();
+      if (demo) {
+        String upstream = demoUpstream.filter(s -> !s.isBlank()).orElse("http://127.0.0.1:" + httpPort + "/__meshgate/echo");
+        seeder.apply(CatalogSeeder.parse(resource(DEMO_CATALOG).replace("${DEMO_UPSTREAM}", upstream)), "demo catalog");
+        LOG.warning(
+            "MESHGATE-DEMO: demo mode is on (MESHGATE_DEMO=true): the demo API keys free-demo-key, "
+                + "premium-demo-key and beta-demo-key are active. Never run demo mode in production.");
+      }
+      if (seedFile.isPresent() && !seedFile.get().isBlank()) {
+        Path file = Path.of(seedFile.get());
+        seeder.apply(CatalogSeeder.parse(Files.readString(file)), file.toString());
+      }
+      try {
+        keys.createFirstKeyIfNone();
+      } catch (RuntimeException raced) {
+        LOG.log(Level.INFO, "Another replica created the first signing key; using it", raced);
+      }
+      keys.reload();
+      catalog.invalidateAll();
+      catalog.publishedApis();
+      failure = null;
+      LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());
+    } catch (Exception e) {
+      failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+      LOG.log(Level.SEVERE, "MESHGATE-STARTUP: meshgate could not start: " + failure, e);
+    }
+  }
+
+  /** {@code null} when started; otherwise why not. */
+  public String failure() {
+    return failure;
+  }
+
+  private void migrate() {
+    Flyway.configure(getClass().getClassLoader())
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Startup.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

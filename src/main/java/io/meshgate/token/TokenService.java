@@ -1,0 +1,127 @@
+package io.meshgate.token;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meshgate.catalog.runtime.ApiSnapshot;
+import io.meshgate.catalog.runtime.AppSnapshot;
+import io.meshgate.catalog.runtime.PlanSnapshot;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Mints the gateway JWTs the mesh verifies, and caches them per (app, API, plan) until shortly
+ * before they expire: on a cache hit no signature is computed. A token is re-minted when less
+ * than a fifth of its lifetime (at most {@code meshgate.token.refresh-before-seconds}) is left, so
+ * the mesh never receives a token about to expire in flight.
+ */
+@ApplicationScoped
+public class TokenService {
+  public static final String CLAIM_PLAN = "plan";
+  public static final String CLAIM_PRODUCT = "product";
+  public static final String CLAIM_APP = "app";
+  public static final String CLAIM_SCOPE = "scope";
+
+  @Inject SigningKeys keys;
+  @Inject Issuer issuer;
+  @Inject Clock clock;
+
+  @Inject
+  @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+  MetricRegistry metrics;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.token.refresh-before-seconds", defaultValue = "60")
+  long refreshBeforeSeconds;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.token.cache-size", defaultValue = "1000000")
+  long cacheSize;
+
+  private Cache<Key, Minted> cache;
+  private final AtomicLong signatures = new AtomicLong();
+  private Counter signatureCounter;
+
+  @PostConstruct
+  void init() {
+    cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    signatureCounter = metrics.counter("meshgate.token.signatures");
+  }
+
+  /** A valid token for this call, from the cache when one is fresh enough. */
+  public String tokenFor(AppSnapshot app, ApiSnapshot api, PlanSnapshot plan, String audience) {
+    Key key = new Key(app.id(), api.id(), plan.id(), audience);
+    Instant now = clock.instant();
+    Minted cached = cache.getIfPresent(key);
+    if (cached != null && now.isBefore(cached.refreshAt) && cached.kid.equals(keys.active().kid())) {
+      return cached.token;
+    }
+    return cache.asMap()
+        .compute(
+            key,
+            (k, current) ->
+                current != null && now.isBefore(current.refreshAt) && current.kid.equals(keys.active().kid())
+                    ? current
+                    : mint(app, plan, audience, now))
+        .token;
+  }
+
+  /** Signatures computed since start (also exported as {@code meshgate_token_signatures_total}). */
+  public long signatures() {
+    return signatures.get();
+  }
+
+  /** Forgets every cached token, e.g. after a plan or key change. */
+  public void invalidateAll() {
+    cache.invalidateAll();
+  }
+
+  private Minted mint(AppSnapshot app, PlanSnapshot plan, String audience, Instant now) {
+    SigningKeys.ActiveKey key = keys.active();
+    long ttl = plan.tokenTtlSeconds();
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer.url());
+    claims.setSubject(app.clientId());
+    claims.setAudience(audience);
+    claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+    claims.setNotBefore(NumericDate.fromSeconds(now.getEpochSecond()));
+    claims.setExpirationTime(NumericDate.fromSeconds(now.getEpochSecond() + ttl));
+    claims.setJwtId(UUID.randomUUID().toString());
+    claims.setClaim(CLAIM_PLAN, plan.name());
+    claims.setClaim(CLAIM_PRODUCT, plan.productName());
+    claims.setClaim(CLAIM_APP, app.name());
+    claims.setClaim(CLAIM_SCOPE, String.join(" ", plan.scopes()));
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(key.alg());
+    jws.setKeyIdHeaderValue(key.kid());
+    jws.setHeader("typ", "JWT");
+    jws.setKey(key.privateKey());
+    String token;
+    try {
+      token = jws.getCompactSerialization();
+    } catch (JoseException e) {
+      throw new SigningUnavailableException("Signing failed with key " + key.kid() + ": " + e.getMessage());
+    }
+    signatures.incrementAndGet();
+    signatureCounter.inc();
+    long refreshIn = Math.max(1, ttl - Math.min(refreshBeforeSeconds, ttl / 5));
+    return new Minted(token, key.kid(), now.plusSeconds(refreshIn));
+  }
+
+  private record Key(long appId, long apiId, long planId, String audience) {}
+
+  private record Minted(String token, String kid, Instant refreshAt) {}
+}
