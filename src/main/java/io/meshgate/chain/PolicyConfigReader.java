@@ -37,17 +37,46 @@ public final class PolicyConfigReader {
     } catch (JsonbException e) {
       throw new InvalidPolicyConfigException("config: not valid for this policy: " + rootMessage(e));
     }
+    if (config == null) {
+      throw new InvalidPolicyConfigException("config: must be a JSON object (was null)");
+    }
     List<String> violations = new ArrayList<>();
     validator.validate(config).stream()
-        .sorted(Comparator.comparing((ConstraintViolation<C> v) -> v.getPropertyPath().toString()))
+        .sorted(Comparator.comparing((ConstraintViolation<C> v) -> fieldPath(v.getPropertyPath())))
         .forEach(
             v ->
                 violations.add(
-                    v.getPropertyPath() + ": " + v.getMessage() + " (was " + v.getInvalidValue() + ")"));
+                    fieldPath(v.getPropertyPath()) + ": " + v.getMessage() + " (was " + v.getInvalidValue() + ")"));
     if (!violations.isEmpty()) {
       throw new InvalidPolicyConfigException(violations);
     }
     return config;
+  }
+
+  /** {@code methods[1]} rather than Bean Validation's {@code methods[1].<list element>}. */
+  static String fieldPath(jakarta.validation.Path path) {
+    StringBuilder out = new StringBuilder();
+    for (jakarta.validation.Path.Node node : path) {
+      if (node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
+        if (node.getIndex() != null) {
+          out.append('[').append(node.getIndex()).append(']');
+        }
+        continue;
+      }
+      if (node.getName() == null) {
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append('.');
+      }
+      out.append(node.getName());
+      if (node.getIndex() != null) {
+        out.append('[').append(node.getIndex()).append(']');
+      } else if (node.getKey() != null) {
+        out.append('[').append(node.getKey()).append(']');
+      }
+    }
+    return out.toString();
   }
 
   private static String rootMessage(Throwable e) {

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class GatewayHeaders {
   private static final java.util.regex.Pattern WELL_FORMED_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final List<String> RESERVED_PREFIXES = List.of("x-meshgate-", "x-envoy-", "x-istio-");
+  private static final List<String> RESERVED_PREFIXES = List.of("x-meshgate-", "x-envoy-", "x-istio-", "x-forwarded-");
   private static final Set<String> ALWAYS_RESERVED =
       Set.of(
           "authorization",
@@ -30,6 +30,7 @@ public class GatewayHeaders {
           "x-forwarded-host",
           "x-forwarded-port",
           "forwarded",
+          "x-real-ip",
           "host",
           "content-length",
           "expect");

@@ -43,11 +43,8 @@ public final class CidrBlock {
     int maxPrefix = mapped ? 128 : address.getAddress().length * 8;
     int prefix = maxPrefix;
     if (slash >= 0) {
-      try {
-        prefix = Integer.parseInt(text.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        prefix = -1;
-      }
+      String digits = text.substring(slash + 1);
+      prefix = digits.matches("\\d{1,3}") ? Integer.parseInt(digits) : -1;
       if (prefix < 0 || prefix > maxPrefix) {
         throw new IllegalArgumentException(
             "prefix length must be between 0 and " + maxPrefix + " (was '" + value + "')");

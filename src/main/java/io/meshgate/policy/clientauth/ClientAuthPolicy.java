@@ -21,6 +21,8 @@ public final class ClientAuthPolicy implements Policy {
   public static final String INVALID = "CLIENT_AUTH_INVALID";
   public static final String APP_SUSPENDED = "CLIENT_AUTH_APP_SUSPENDED";
   private static final String BASIC = "basic ";
+  /** Stands for a query key with a broken percent-escape: never a valid key, so it is refused. */
+  private static final String BAD_ENCODING = "\u0000bad-encoding";
 
   private final boolean apiKeys;
   private final boolean clientSecrets;
@@ -76,8 +78,12 @@ public final class ClientAuthPolicy implements Policy {
     String apiKey = null;
     if (apiKeys) {
       apiKey = headers.first(apiKeyHeader);
-      if (apiKey == null && apiKeyQueryParam != null) {
-        apiKey = takeQueryParam(exchange);
+      if (apiKeyQueryParam != null) {
+        // Always strip the parameter, even when a header carried the key.
+        String fromQuery = takeQueryParam(exchange);
+        if (apiKey == null) {
+          apiKey = fromQuery;
+        }
       }
     }
     if (apiKey != null && !apiKey.isEmpty()) {
@@ -101,6 +107,9 @@ public final class ClientAuthPolicy implements Policy {
   }
 
   private PolicyResult authenticateApiKey(ExchangeContext exchange, String apiKey) {
+    if (apiKey == BAD_ENCODING) {
+      return reject(INVALID, "The API key is not valid");
+    }
     Optional<CredentialSnapshot> credential = credentialsByDigest.apply(digester.digestHex(apiKey));
     if (credential.isEmpty()) {
       return reject(INVALID, "The API key is not valid");
@@ -154,7 +163,11 @@ public final class ClientAuthPolicy implements Policy {
       String name = eq < 0 ? pair : pair.substring(0, eq);
       if (name.equals(apiKeyQueryParam)) {
         if (found == null) {
-          found = java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+          try {
+            found = java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+          } catch (IllegalArgumentException badEscape) {
+            found = BAD_ENCODING;
+          }
         }
         continue;
       }

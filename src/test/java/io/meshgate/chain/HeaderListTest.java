@@ -1,0 +1,88 @@
+package io.meshgate.chain;
+
+import static io.meshgate.chain.Exchanges.headers;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HeaderListTest {
+
+  @Test
+  void normalizeLowerCasesAsciiAndReadsUnderscoreAsDash() {
+    assertThat(HeaderList.normalize("X_Client_Plan")).isEqualTo("x-client-plan");
+    assertThat(HeaderList.normalize("X-CLIENT-PLAN")).isEqualTo("x-client-plan");
+    assertThat(HeaderList.normalize("x_client-plan")).isEqualTo("x-client-plan");
+    assertThat(HeaderList.normalize("content-type")).isEqualTo("content-type");
+    assertThat(HeaderList.normalize("")).isEmpty();
+  }
+
+  @Test
+  void normalizeReturnsTheSameInstanceWhenAlreadyNormal() {
+    String name = "x-request-id";
+    assertThat(HeaderList.normalize(name)).isSameAs(name);
+  }
+
+  @Test
+  void lookupsMatchEverySpelling() {
+    HeaderList list = headers("X_Client_Plan", "gold");
+    assertThat(list.first("x-client-plan")).isEqualTo("gold");
+    assertThat(list.first("X-CLIENT-PLAN")).isEqualTo("gold");
+    assertThat(list.contains("x_client_plan")).isTrue();
+    assertThat(list.first("x-client-id")).isNull();
+    assertThat(list.contains("x-client-id")).isFalse();
+  }
+
+  @Test
+  void duplicatesAreKeptInOrderAndCountedAcrossSpellings() {
+    HeaderList list = headers("Accept", "a", "X-Tag", "1", "x_tag", "2", "X-TAG", "3");
+    assertThat(list.size()).isEqualTo(4);
+    assertThat(list.count("x-tag")).isEqualTo(3);
+    assertThat(list.count("accept")).isEqualTo(1);
+    assertThat(list.count("missing")).isZero();
+    assertThat(list.all("X-Tag")).containsExactly("1", "2", "3");
+    assertThat(list.first("x-tag")).isEqualTo("1");
+    assertThat(list.all("missing")).isEmpty();
+  }
+
+  @Test
+  void removeAllRemovesEverySpellingAndKeepsTheOthersInOrder() {
+    HeaderList list = headers("A", "1", "X-Client-Plan", "p1", "B", "2", "x_client_plan", "p2", "C", "3");
+    list.removeAll("X-CLIENT-PLAN");
+    assertThat(fields(list)).containsExactly("A=1", "B=2", "C=3");
+  }
+
+  @Test
+  void setReplacesEverySpellingByOneFieldAtTheEnd() {
+    HeaderList list = headers("X_Client_Id", "forged", "Accept", "*/*", "x-client-id", "forged2");
+    list.set("x-client-id", "real");
+    assertThat(fields(list)).containsExactly("Accept=*/*", "x-client-id=real");
+    assertThat(list.count("X-Client-Id")).isEqualTo(1);
+  }
+
+  @Test
+  void forEachKeepsTheSendersSpelling() {
+    HeaderList list = headers("X_Weird_Name", "v", "Content-Type", "text/plain");
+    assertThat(fields(list)).containsExactly("X_Weird_Name=v", "Content-Type=text/plain");
+  }
+
+  @Test
+  void removeIfSeesNormalizedNames() {
+    HeaderList list = headers("X_Envoy_Foo", "1", "Keep", "2");
+    List<String> seen = new ArrayList<>();
+    list.removeIf(
+        n -> {
+          seen.add(n);
+          return n.startsWith("x-envoy-");
+        });
+    assertThat(seen).containsExactly("x-envoy-foo", "keep");
+    assertThat(fields(list)).containsExactly("Keep=2");
+  }
+
+  private static List<String> fields(HeaderList list) {
+    List<String> out = new ArrayList<>();
+    list.forEach((n, v) -> out.add(n + "=" + v));
+    return out;
+  }
+}

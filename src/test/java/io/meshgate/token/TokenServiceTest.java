@@ -1,0 +1,214 @@
+package io.meshgate.token;
+
+import static io.meshgate.chain.Exchanges.NOW;
+import static io.meshgate.chain.Exchanges.PRODUCT;
+import static io.meshgate.chain.Exchanges.api;
+import static io.meshgate.chain.Exchanges.app;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.meshgate.catalog.runtime.ApiSnapshot;
+import io.meshgate.catalog.runtime.AppSnapshot;
+import io.meshgate.catalog.runtime.PlanSnapshot;
+import java.lang.reflect.Proxy;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TokenServiceTest {
+  private final MovableClock clock = new MovableClock(NOW);
+  private final FixedKeys keys = new FixedKeys();
+  private final AtomicLong counted = new AtomicLong();
+  private final TokenService service = new TokenService();
+
+  private final AppSnapshot app = app("shop");
+  private final ApiSnapshot api = api();
+  private final PlanSnapshot gold = new PlanSnapshot(5L, "gold", PRODUCT, "retail", List.of("read", "write"), 300);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    keys.use("kid-1", ecKeys());
+    Issuer issuer = new Issuer();
+    issuer.configured = Optional.of("https://gw.example.com/");
+    issuer.httpPort = "9080";
+    service.keys = keys;
+    service.issuer = issuer;
+    service.clock = clock;
+    service.metrics = metrics(counted);
+    service.refreshBeforeSeconds = 60;
+    service.cacheSize = 1000;
+    service.init();
+  }
+
+  @Test
+  void tokenVerifiesWithAnIndependentLibraryAndCarriesTheClaims() throws Exception {
+    String token = service.tokenFor(app, api, gold, "orders");
+
+    SignedJWT jwt = SignedJWT.parse(token);
+    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+    assertThat(jwt.getHeader().getKeyID()).isEqualTo("kid-1");
+    assertThat(jwt.getHeader().getType().getType()).isEqualTo("JWT");
+    assertThat(jwt.verify(new ECDSAVerifier((ECPublicKey) keys.pair.getPublic()))).isTrue();
+
+    JWTClaimsSet claims = jwt.getJWTClaimsSet();
+    assertThat(claims.getIssuer()).isEqualTo("https://gw.example.com");
+    assertThat(claims.getSubject()).isEqualTo("shop");
+    assertThat(claims.getAudience()).containsExactly("orders");
+    assertThat(claims.getIssueTime()).isEqualTo(Date.from(NOW));
+    assertThat(claims.getNotBeforeTime()).isEqualTo(Date.from(NOW));
+    assertThat(claims.getExpirationTime()).isEqualTo(Date.from(NOW.plusSeconds(300)));
+    assertThat(claims.getJWTID()).isNotBlank();
+    assertThat(claims.getStringClaim("plan")).isEqualTo("gold");
+    assertThat(claims.getStringClaim("product")).isEqualTo("retail");
+    assertThat(claims.getStringClaim("app")).isEqualTo("app-shop");
+    assertThat(claims.getStringClaim("scope")).isEqualTo("read write");
+  }
+
+  @Test
+  void cachedUntilAFifthOfTheLifetimeIsLeft() {
+    String first = service.tokenFor(app, api, gold, "orders");
+
+    clock.now = NOW.plusSeconds(239);
+    assertThat(service.tokenFor(app, api, gold, "orders")).isEqualTo(first);
+    assertThat(service.signatures()).isEqualTo(1);
+    assertThat(counted).hasValue(1);
+
+    clock.now = NOW.plusSeconds(240);
+    assertThat(service.tokenFor(app, api, gold, "orders")).isNotEqualTo(first);
+    assertThat(service.signatures()).isEqualTo(2);
+    assertThat(counted).hasValue(2);
+  }
+
+  @Test
+  void eachAudienceAndPlanHasItsOwnToken() {
+    String orders = service.tokenFor(app, api, gold, "orders");
+    String other = service.tokenFor(app, api, gold, "billing");
+    PlanSnapshot silver = new PlanSnapshot(6L, "silver", PRODUCT, "retail", List.of(), 300);
+    String silverToken = service.tokenFor(app, api, silver, "orders");
+
+    assertThat(List.of(orders, other, silverToken)).doesNotHaveDuplicates();
+    assertThat(service.signatures()).isEqualTo(3);
+  }
+
+  @Test
+  void aNewActiveKeyReMintsCachedTokens() throws Exception {
+    String first = service.tokenFor(app, api, gold, "orders");
+    keys.use("kid-2", ecKeys());
+
+    String second = service.tokenFor(app, api, gold, "orders");
+
+    assertThat(second).isNotEqualTo(first);
+    assertThat(SignedJWT.parse(second).getHeader().getKeyID()).isEqualTo("kid-2");
+  }
+
+  @Test
+  void invalidateAllForgetsCachedTokens() {
+    service.tokenFor(app, api, gold, "orders");
+    service.invalidateAll();
+    service.tokenFor(app, api, gold, "orders");
+    assertThat(service.signatures()).isEqualTo(2);
+  }
+
+  @Test
+  void noActiveKey() {
+    keys.active = null;
+    assertThatThrownBy(() -> service.tokenFor(app, api, gold, "orders"))
+        .isInstanceOf(SigningUnavailableException.class)
+        .hasMessage("No active signing key");
+  }
+
+  /** Signing keys without a database: the test decides which key is active. */
+  static final class FixedKeys extends SigningKeys {
+    volatile ActiveKey active;
+    KeyPair pair;
+
+    void use(String kid, KeyPair pair) {
+      this.pair = pair;
+      this.active = new ActiveKey(kid, "ES256", pair.getPrivate());
+    }
+
+    @Override
+    public ActiveKey active() {
+      if (active == null) {
+        throw new SigningUnavailableException("No active signing key");
+      }
+      return active;
+    }
+  }
+
+  static final class MovableClock extends Clock {
+    Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private static KeyPair ecKeys() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
+
+  /** A registry whose only working method is {@code counter(String)}, counting into {@code count}. */
+  private static MetricRegistry metrics(AtomicLong count) {
+    Counter counter =
+        (Counter)
+            Proxy.newProxyInstance(
+                Counter.class.getClassLoader(),
+                new Class<?>[] {Counter.class},
+                (proxy, method, args) -> {
+                  switch (method.getName()) {
+                    case "inc":
+                      count.addAndGet(args == null ? 1 : (Long) args[0]);
+                      return null;
+                    case "getCount":
+                      return count.get();
+                    default:
+                      throw new UnsupportedOperationException(method.getName());
+                  }
+                });
+    return (MetricRegistry)
+        Proxy.newProxyInstance(
+            MetricRegistry.class.getClassLoader(),
+            new Class<?>[] {MetricRegistry.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("counter") && args.length == 1 && args[0] instanceof String) {
+                return counter;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+  }
+}
