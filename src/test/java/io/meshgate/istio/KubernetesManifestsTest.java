@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,15 +47,15 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Checks what {@code kubernetes/} deploys, without a cluster: the kustomize tree renders, every
- * Istio resource in it is valid against the real Istio CRD schemas (strictly: an unknown field
- * is an error, as {@code kubectl apply --validate=strict} reports it), and the gateway, the JWT
- * rules and the plan routes agree with each other.
+ * Istio resource in it is valid against the real Istio CRD schemas (strictly: an unknown field is
+ * an error, as {@code kubectl apply --validate=strict} reports it), and the gateway, the JWT rules
+ * and the plan routes agree with each other.
  *
- * <p>The CRD bundle is read from the shared folder ({@code meshgate.shared.dir}, else
- * {@code ../shared}), never copied into the project. Two things of the CRDs are not checked
- * here: the CEL rules ({@code x-kubernetes-validations}, evaluated only by an API server) and
- * {@code x-kubernetes-list-type: map} key uniqueness; the assertions on the resources' content
- * cover the rules that matter for meshgate (one JWKS source, an http(s) JWKS URI).
+ * <p>The CRD bundle is read from the shared folder ({@code meshgate.shared.dir}, else {@code
+ * ../shared}), never copied into the project. Two things of the CRDs are not checked here: the CEL
+ * rules ({@code x-kubernetes-validations}, evaluated only by an API server) and {@code
+ * x-kubernetes-list-type: map} key uniqueness; the assertions on the resources' content cover the
+ * rules that matter for meshgate (one JWKS source, an http(s) JWKS URI).
  */
 class KubernetesManifestsTest {
 
@@ -184,20 +183,24 @@ class KubernetesManifestsTest {
         defaultSubset = subset;
       } else {
         for (Map<String, Object> match : matches) {
-          assertThat(match).as("http[%d] matches only on the plan header", i).containsOnlyKeys("headers");
+          assertThat(match)
+              .as("http[%d] matches only on the plan header", i)
+              .containsOnlyKeys("headers");
           assertThat(map(match, "headers")).containsOnlyKeys(PLAN_HEADER);
           subsetByPlan.put(str(match, "headers." + PLAN_HEADER + ".exact"), subset);
         }
       }
     }
 
-    assertThat(subsetByPlan).containsExactlyInAnyOrderEntriesOf(Map.of("beta", "v3", "premium", "v2"));
+    assertThat(subsetByPlan)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("beta", "v3", "premium", "v2"));
     assertThat(defaultSubset).isEqualTo("v1");
     assertThat(str(dr, "spec.host")).isEqualTo("reviews");
     Map<String, String> versionBySubset =
         list(dr, "spec.subsets").stream()
             .collect(Collectors.toMap(s -> str(s, "name"), s -> str(s, "labels.version")));
-    assertThat(versionBySubset).containsExactlyInAnyOrderEntriesOf(Map.of("v1", "v1", "v2", "v2", "v3", "v3"));
+    assertThat(versionBySubset)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("v1", "v1", "v2", "v2", "v3", "v3"));
   }
 
   @Test
@@ -206,7 +209,8 @@ class KubernetesManifestsTest {
     String issuer = str(single(docs, "ConfigMap"), "data.MESHGATE_ISSUER");
     assertThat(issuer).startsWith("https://");
 
-    List<Map<String, Object>> jwtRules = list(single(docs, "RequestAuthentication"), "spec.jwtRules");
+    List<Map<String, Object>> jwtRules =
+        list(single(docs, "RequestAuthentication"), "spec.jwtRules");
     assertThat(jwtRules).hasSize(1);
     Map<String, Object> rule = jwtRules.get(0);
     assertThat(str(rule, "issuer")).isEqualTo(issuer);
@@ -215,8 +219,12 @@ class KubernetesManifestsTest {
     // The JWKS URI must reach the gateway's own Service (name.namespace, port 80).
     Map<String, Object> service = single(docs, "Service");
     String serviceHost =
-        str(service, "metadata.name") + "." + str(service, "metadata.namespace") + ".svc.cluster.local";
-    assertThat(list(service, "spec.ports")).anySatisfy(p -> assertThat(p.get("port")).isEqualTo(80));
+        str(service, "metadata.name")
+            + "."
+            + str(service, "metadata.namespace")
+            + ".svc.cluster.local";
+    assertThat(list(service, "spec.ports"))
+        .anySatisfy(p -> assertThat(p.get("port")).isEqualTo(80));
     assertThat(str(rule, "jwksUri"))
         .endsWith(JWKS_PATH)
         .isEqualTo("http://" + serviceHost + JWKS_PATH);
@@ -228,7 +236,8 @@ class KubernetesManifestsTest {
     assertThat(rules).hasSize(1);
     List<Map<String, Object>> from = list(rules.get(0), "from");
     assertThat(from).hasSize(1);
-    assertThat(map(from.get(0), "source").get("notRequestPrincipals")).isEqualTo(List.of(issuer + "/*"));
+    assertThat(map(from.get(0), "source").get("notRequestPrincipals"))
+        .isEqualTo(List.of(issuer + "/*"));
     assertThat(rules.get(0)).doesNotContainKeys("to", "when");
   }
 
@@ -252,8 +261,11 @@ class KubernetesManifestsTest {
 
     assertThat(container).doesNotContainKey("env");
     assertThat(list(container, "envFrom"))
-        .extracting(e -> e.containsKey("configMapRef") ? "configMap:" + str(e, "configMapRef.name")
-                                                       : "secret:" + str(e, "secretRef.name"))
+        .extracting(
+            e ->
+                e.containsKey("configMapRef")
+                    ? "configMap:" + str(e, "configMapRef.name")
+                    : "secret:" + str(e, "secretRef.name"))
         .containsExactlyInAnyOrder("configMap:meshgate-config", "secret:meshgate-secrets");
 
     Map<String, Object> config = map(single(docs, "ConfigMap"), "data");
@@ -263,10 +275,11 @@ class KubernetesManifestsTest {
     Map<String, Object> service = single(docs, "Service");
     assertThat(list(service, "spec.ports"))
         .singleElement()
-        .satisfies(p -> {
-          assertThat(p).containsEntry("name", "http").containsEntry("port", 80);
-          assertThat(p).containsEntry("targetPort", "http");
-        });
+        .satisfies(
+            p -> {
+              assertThat(p).containsEntry("name", "http").containsEntry("port", 80);
+              assertThat(p).containsEntry("targetPort", "http");
+            });
     assertThat(map(service, "spec.selector")).isNotEmpty();
     assertThat(map(deployment, "spec.template.metadata.labels"))
         .containsAllEntriesOf(map(service, "spec.selector"));
@@ -341,7 +354,10 @@ class KubernetesManifestsTest {
   void rendererRefusesKustomizeFeaturesItDoesNotImplement(@TempDir Path dir) throws IOException {
     Files.writeString(
         dir.resolve("kustomization.yaml"),
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: x-\nresources: []\n");
+        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+            + "kind: Kustomization\n"
+            + "namePrefix: x-\n"
+            + "resources: []\n");
     assertThatThrownBy(() -> KustomizeTree.render(dir))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("namePrefix");
@@ -358,14 +374,21 @@ class KubernetesManifestsTest {
   // ------------------------------------------------------------------------ helpers
 
   private static List<Map<String, Object>> istioDocs(List<Map<String, Object>> docs) {
-    return docs.stream().filter(d -> group((String) d.get("apiVersion")).endsWith("istio.io")).toList();
+    return docs.stream()
+        .filter(d -> group((String) d.get("apiVersion")).endsWith("istio.io"))
+        .toList();
   }
 
   /** {@code group/version/Kind/namespace/name}, kustomize's notion of a resource's identity. */
   private static String id(Map<String, Object> doc) {
     Map<String, Object> metadata = map(doc, "metadata");
-    return doc.get("apiVersion") + "/" + doc.get("kind") + "/"
-        + metadata.getOrDefault("namespace", "") + "/" + metadata.get("name");
+    return doc.get("apiVersion")
+        + "/"
+        + doc.get("kind")
+        + "/"
+        + metadata.getOrDefault("namespace", "")
+        + "/"
+        + metadata.get("name");
   }
 
   private static String group(String apiVersion) {
@@ -374,7 +397,8 @@ class KubernetesManifestsTest {
   }
 
   private static Map<String, Object> single(List<Map<String, Object>> docs, String kind) {
-    List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    List<Map<String, Object>> found =
+        docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
     assertThat(found).as("rendered documents of kind %s", kind).hasSize(1);
     return found.get(0);
   }
@@ -447,7 +471,8 @@ class KubernetesManifestsTest {
             }
           };
       DumperOptions dumper = new DumperOptions();
-      return new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, noTimestamps);
+      return new Yaml(
+          new SafeConstructor(options), new Representer(dumper), dumper, options, noTimestamps);
     }
 
     /** Every non-empty document of a multi-document stream; each must be a mapping. */
@@ -472,11 +497,11 @@ class KubernetesManifestsTest {
   }
 
   /**
-   * Renders a kustomization the way kustomize does for the subset meshgate uses: {@code
-   * resources:} entries, each a file (multi-document YAML) or a directory holding its own
-   * kustomization, followed recursively. Anything else (patches, generators, name prefixes,
-   * remote bases, …) fails the test instead of being ignored, so the rendering that the schema
-   * checks run on can never silently differ from what {@code kubectl apply -k} would apply.
+   * Renders a kustomization the way kustomize does for the subset meshgate uses: {@code resources:}
+   * entries, each a file (multi-document YAML) or a directory holding its own kustomization,
+   * followed recursively. Anything else (patches, generators, name prefixes, remote bases, …) fails
+   * the test instead of being ignored, so the rendering that the schema checks run on can never
+   * silently differ from what {@code kubectl apply -k} would apply.
    */
   static final class KustomizeTree {
     private static final Set<String> UNDERSTOOD_FIELDS = Set.of("apiVersion", "kind", "resources");
@@ -500,20 +525,26 @@ class KubernetesManifestsTest {
       if (stack.contains(dir)) {
         throw new AssertionError("kustomization cycle: " + stack + " -> " + dir);
       }
-      List<Path> files = FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
+      List<Path> files =
+          FILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).toList();
       if (files.size() != 1) {
-        throw new AssertionError(dir + " must hold exactly one of " + FILE_NAMES + ", found " + files);
+        throw new AssertionError(
+            dir + " must hold exactly one of " + FILE_NAMES + ", found " + files);
       }
       Path file = files.get(0);
       Map<String, Object> kustomization = Yamls.loadOne(read(file));
       for (String field : kustomization.keySet()) {
         if (!UNDERSTOOD_FIELDS.contains(field)) {
           throw new AssertionError(
-              file + " uses `" + field + "`, which KustomizeTree does not implement: "
+              file
+                  + " uses `"
+                  + field
+                  + "`, which KustomizeTree does not implement: "
                   + "implement it here or keep kubernetes/ to plain resources");
         }
       }
-      Object apiVersion = kustomization.getOrDefault("apiVersion", "kustomize.config.k8s.io/v1beta1");
+      Object apiVersion =
+          kustomization.getOrDefault("apiVersion", "kustomize.config.k8s.io/v1beta1");
       Object kind = kustomization.getOrDefault("kind", "Kustomization");
       if (!"kustomize.config.k8s.io/v1beta1".equals(apiVersion) || !"Kustomization".equals(kind)) {
         throw new AssertionError(file + ": unsupported " + apiVersion + " " + kind);
@@ -544,7 +575,8 @@ class KubernetesManifestsTest {
             if (!(doc.get("apiVersion") instanceof String)
                 || !(doc.get("kind") instanceof String)
                 || !(at(doc, "metadata.name") instanceof String)) {
-              throw new AssertionError(target + ": a document lacks apiVersion, kind or metadata.name");
+              throw new AssertionError(
+                  target + ": a document lacks apiVersion, kind or metadata.name");
             }
             if (doc.get("kind").toString().endsWith("List")) {
               throw new AssertionError(target + ": List documents are not supported");
@@ -552,7 +584,8 @@ class KubernetesManifestsTest {
             docs.add(doc);
           }
         } else {
-          throw new AssertionError(file + ": resource " + name + " does not exist (" + target + ")");
+          throw new AssertionError(
+              file + ": resource " + name + " does not exist (" + target + ")");
         }
       }
       stack.pop();
@@ -569,24 +602,24 @@ class KubernetesManifestsTest {
   }
 
   /**
-   * The Istio CRDs' {@code openAPIV3Schema}s, turned into strict JSON Schema (draft 4, the
-   * dialect OpenAPI 3.0 schemas derive from) and applied to whole documents.
+   * The Istio CRDs' {@code openAPIV3Schema}s, turned into strict JSON Schema (draft 4, the dialect
+   * OpenAPI 3.0 schemas derive from) and applied to whole documents.
    *
-   * <p>The translation is explicit about every keyword the bundle uses and fails on any other,
-   * so a new CRD feature cannot be skipped unnoticed:
+   * <p>The translation is explicit about every keyword the bundle uses and fails on any other, so a
+   * new CRD feature cannot be skipped unnoticed:
    *
    * <ul>
    *   <li>objects with {@code properties} and no {@code additionalProperties} get {@code
    *       additionalProperties: false} (strict field validation), except where {@code
    *       x-kubernetes-preserve-unknown-fields} allows anything;
    *   <li>{@code nullable: true} adds {@code "null"} to the allowed types;
-   *   <li>{@code x-kubernetes-int-or-string} fields already carry {@code anyOf: [integer,
-   *       string]} in the bundle; one without it gets that {@code anyOf};
+   *   <li>{@code x-kubernetes-int-or-string} fields already carry {@code anyOf: [integer, string]}
+   *       in the bundle; one without it gets that {@code anyOf};
    *   <li>{@code x-kubernetes-list-type: set} becomes {@code uniqueItems};
-   *   <li>{@code oneOf}/{@code anyOf}/{@code not} with {@code required} (Istio's "at most one
-   *       of these fields") are standard JSON Schema and kept as they are;
-   *   <li>the root gets what the API server adds to every CRD schema: {@code apiVersion},
-   *       {@code kind} and {@code metadata} (limited to the fields a shipped manifest sets).
+   *   <li>{@code oneOf}/{@code anyOf}/{@code not} with {@code required} (Istio's "at most one of
+   *       these fields") are standard JSON Schema and kept as they are;
+   *   <li>the root gets what the API server adds to every CRD schema: {@code apiVersion}, {@code
+   *       kind} and {@code metadata} (limited to the fields a shipped manifest sets).
    * </ul>
    */
   static final class CrdSchemas {
@@ -595,10 +628,27 @@ class KubernetesManifestsTest {
 
     /** Keywords copied unchanged: their JSON Schema draft 4 meaning is the OpenAPI one. */
     private static final Set<String> PLAIN_KEYWORDS =
-        Set.of("type", "format", "description", "title", "default", "enum", "required",
-            "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-            "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-            "minProperties", "maxProperties");
+        Set.of(
+            "type",
+            "format",
+            "description",
+            "title",
+            "default",
+            "enum",
+            "required",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "minProperties",
+            "maxProperties");
 
     private static final String OBJECT_META =
         """
@@ -624,7 +674,8 @@ class KubernetesManifestsTest {
           JsonMetaSchema.builder(JsonMetaSchema.getV4())
               .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
               .build();
-      this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(strictV4));
+      this.factory =
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(strictV4));
     }
 
     static synchronized CrdSchemas load(Path bundle) {
@@ -647,10 +698,11 @@ class KubernetesManifestsTest {
     synchronized List<String> validate(Map<String, Object> doc) {
       String apiVersion = (String) doc.get("apiVersion");
       String kind = (String) doc.get("kind");
-      JsonSchema schema = compiled.computeIfAbsent(apiVersion + "/" + kind, k -> compile(apiVersion, kind));
+      JsonSchema schema =
+          compiled.computeIfAbsent(apiVersion + "/" + kind, k -> compile(apiVersion, kind));
       Set<ValidationMessage> messages = schema.validate(JSON.valueToTree(doc));
       return messages.stream()
-          .map(m -> m.getInstanceLocation() + ": " + m.getMessage())
+          .map(ValidationMessage::getMessage) // "<JSON pointer>: <what is wrong>"
           .sorted(Comparator.naturalOrder())
           .toList();
     }
@@ -666,8 +718,16 @@ class KubernetesManifestsTest {
           list(crd, "spec.versions").stream()
               .filter(v -> version.equals(v.get("name")))
               .findFirst()
-              .orElseThrow(() -> new AssertionError(
-                  "the " + kind + " CRD defines no version " + version + " (" + apiVersion + ")"));
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "the "
+                              + kind
+                              + " CRD defines no version "
+                              + version
+                              + " ("
+                              + apiVersion
+                              + ")"));
       if (!Boolean.TRUE.equals(versionEntry.get("served"))) {
         throw new AssertionError(apiVersion + " " + kind + " is not served by the CRD");
       }
@@ -681,7 +741,8 @@ class KubernetesManifestsTest {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      ArrayNode required = root.has("required") ? (ArrayNode) root.get("required") : root.putArray("required");
+      ArrayNode required =
+          root.has("required") ? (ArrayNode) root.get("required") : root.putArray("required");
       required.add("apiVersion").add("kind").add("metadata");
 
       SchemaValidatorsConfig config =
@@ -703,12 +764,17 @@ class KubernetesManifestsTest {
           case "properties" -> {
             ObjectNode properties = out.putObject("properties");
             ((Map<String, Object>) value)
-                .forEach((name, sub) -> properties.set(name, translate((Map<String, Object>) sub, at + "." + name)));
+                .forEach(
+                    (name, sub) ->
+                        properties.set(
+                            name, translate((Map<String, Object>) sub, at + "." + name)));
           }
           case "additionalProperties" ->
-              out.set(key, value instanceof Map<?, ?> sub
-                  ? translate((Map<String, Object>) sub, at + ".*")
-                  : JSON.valueToTree(value));
+              out.set(
+                  key,
+                  value instanceof Map<?, ?> sub
+                      ? translate((Map<String, Object>) sub, at + ".*")
+                      : JSON.valueToTree(value));
           case "items" -> out.set(key, translate((Map<String, Object>) value, at + "[]"));
           case "allOf", "anyOf", "oneOf" -> {
             ArrayNode alternatives = out.putArray(key);
@@ -718,7 +784,8 @@ class KubernetesManifestsTest {
           }
           case "not" -> out.set(key, translate((Map<String, Object>) value, at + "/not"));
           case "nullable" -> nullable = Boolean.TRUE.equals(value);
-          case "x-kubernetes-preserve-unknown-fields" -> preserveUnknown = Boolean.TRUE.equals(value);
+          case "x-kubernetes-preserve-unknown-fields" ->
+              preserveUnknown = Boolean.TRUE.equals(value);
           case "x-kubernetes-int-or-string" -> intOrString = Boolean.TRUE.equals(value);
           case "x-kubernetes-list-type" -> {
             if ("set".equals(value)) {
@@ -743,7 +810,8 @@ class KubernetesManifestsTest {
         out.put("additionalProperties", false);
       }
       if (intOrString && !out.has("type") && !out.has("anyOf")) {
-        out.putArray("anyOf").add(JSON.createObjectNode().put("type", "integer"))
+        out.putArray("anyOf")
+            .add(JSON.createObjectNode().put("type", "integer"))
             .add(JSON.createObjectNode().put("type", "string"));
       }
       if (nullable) {
