@@ -30,6 +30,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Path("__meshgate/echo")
 public class EchoResource {
   private static final int MAX_BODY_ECHO = 64 * 1024;
+  private static final jakarta.json.JsonWriterFactory PRETTY =
+      Json.createWriterFactory(java.util.Map.of(jakarta.json.stream.JsonGenerator.PRETTY_PRINTING, true));
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -94,6 +96,10 @@ public class EchoResource {
         body.add("body", new String(bytes, StandardCharsets.UTF_8));
       }
     }
-    return Response.ok(body.build().toString(), "application/json").build();
+    java.io.StringWriter text = new java.io.StringWriter();
+    try (jakarta.json.JsonWriter writer = PRETTY.createWriter(text)) {
+      writer.writeObject(body.build());
+    }
+    return Response.ok(text.toString() + "\n", "application/json").build();
   }
 }

@@ -257,7 +257,7 @@ public class Gateway {
     return buffer.toByteArray();
   }
 
-  static void send(HttpServletResponse resp, Problem problem, String requestId) {
+  public static void send(HttpServletResponse resp, Problem problem, String requestId) {
     try {
       resp.reset();
       resp.setStatus(problem.status());

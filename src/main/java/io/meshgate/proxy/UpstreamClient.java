@@ -105,8 +105,8 @@ public class UpstreamClient {
   }
 
   @PreDestroy
-  void stop() throws IOException {
-    client.close();
+  void stop() {
+    client.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
   }
 
   /**
