@@ -9,8 +9,8 @@
  * fully and walks every response header (what UpstreamClient does before copying them), from T
  * threads: a warm-up, then a measurement window. Reported: requests/s, process CPU µs per request
  * (OperatingSystemMXBean.getProcessCpuTime delta), p50/p99/p99.9 latency (exact, from a sorted
- * sample of every request in the window), errors, plus nginx's CPU per request, the machine's
- * busy %, connections nginx accepted in the window and GC. Before the load it checks correctness:
+ * sample of every request in the window), errors, plus nginx's CPU per request, the CPU used by
+ * other processes (% of all cores: interference), connections nginx accepted in the window and GC. Before the load it checks correctness:
  * the request target reaches nginx byte for byte, PATCH and POST with a body work.
  * Run each client in a fresh JVM with identical flags.
  */
@@ -495,6 +495,7 @@ public class ClientBench {
     long t0 = System.nanoTime();
     phase = 1;
     Thread.sleep(window * 1000L);
+    int jvmThreads = ManagementFactory.getThreadMXBean().getThreadCount();
     phase = 2;
     long t1 = System.nanoTime();
     long cpu1 = os.getProcessCpuTime();
@@ -502,7 +503,6 @@ public class ClientBench {
     long ng1 = nginxTicks(nginxPids);
     long[] m1 = procStat();
     long acc1 = nginxAccepts(port);
-    int jvmThreads = ManagementFactory.getThreadMXBean().getThreadCount();
     for (Worker w : workers) w.join(READ_TIMEOUT_MS + 5000L);
 
     long count = 0, errors = 0;
@@ -523,11 +523,15 @@ public class ClientBench {
     double rps = count / secs;
     double cpuUs = count == 0 ? 0 : (cpu1 - cpu0) / 1e3 / count;
     double ngUs = ng0 < 0 || ng1 < 0 || count == 0 ? -1 : (ng1 - ng0) * 10_000.0 / count;
-    double busy = m1[0] == m0[0] ? -1 : 100.0 * (1 - (double) (m1[1] - m0[1]) / (m1[0] - m0[0]));
+    // CPU used by everything else on the machine during the window, in % of all cores (interference).
+    int cpus = Runtime.getRuntime().availableProcessors();
+    double busyNs = ((m1[0] - m0[0]) - (m1[1] - m0[1])) * 10_000_000.0;
+    double others = m1[0] == m0[0] || ng0 < 0 ? -1
+        : 100.0 * (busyNs - (cpu1 - cpu0) - (ng1 - ng0) * 10_000_000.0) / ((t1 - t0) * (double) cpus);
     String conns = acc0 < 0 || acc1 < 0 ? "?" : String.valueOf(acc1 - acc0 - 1); // minus the first probe
     System.out.printf(
         "| %s | %d | %,.0f | %.1f | %s | %.0f%% | %s | %s | %s | %d | %s | %d / %d ms | %d | %s |%n",
-        name, threads, rps, cpuUs, ngUs < 0 ? "?" : String.format("%.1f", ngUs), busy,
+        name, threads, rps, cpuUs, ngUs < 0 ? "?" : String.format("%.1f", ngUs), Math.max(0, others),
         us(pct(all, 0.50)), us(pct(all, 0.99)), us(pct(all, 0.999)), errors, conns,
         gc1[0] - gc0[0], gc1[1] - gc0[1], jvmThreads, notes);
     if (firstError.get() != null) System.out.println("#   " + name + " first error: " + firstError.get());

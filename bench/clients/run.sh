@@ -35,7 +35,7 @@ master="$(cat "$ngdir/nginx.pid" 2>/dev/null || true)"
 workers="$( [ -n "$master" ] && pgrep -P "$master" | paste -sd, - || true)"
 
 echo "# $(java -version 2>&1 | sed -n 2p) | JAVA_OPTS=$JAVA_OPTS | nginx $(nginx -v 2>&1 | cut -d/ -f2) pid(s) ${workers:-?} | $(nproc) CPUs | load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| client | threads | req/s | JVM CPU µs/req | nginx CPU µs/req | machine busy | p50 | p99 | p99.9 | errors | conns opened in window | GC count / time | JVM threads | correctness |"
+echo "| client | threads | req/s | JVM CPU µs/req | nginx CPU µs/req | other procs CPU | p50 | p99 | p99.9 | errors | conns opened in window | GC count / time | JVM threads | correctness |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 # 3. One fresh JVM per client, same flags.
 for c in $CLIENTS; do

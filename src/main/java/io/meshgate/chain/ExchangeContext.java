@@ -8,8 +8,8 @@ import java.time.Instant;
 
 /**
  * Everything one call carries through the chain: what the client sent, what the gateway decided
- * about it, and what will be sent upstream. The only mutable per-request state; policies are
- * shared and immutable.
+ * about it, and what will be sent upstream. The only mutable per-request state; policies are shared
+ * and immutable.
  */
 public final class ExchangeContext {
   private final Instant receivedAt;
@@ -52,25 +52,74 @@ public final class ExchangeContext {
     this.upstreamHeaders = upstreamHeaders;
   }
 
-  public Instant receivedAt() { return receivedAt; }
-  public String method() { return method; }
-  public ApiSnapshot api() { return api; }
-  public String upstreamPath() { return upstreamPath; }
-  public String rawQuery() { return rawQuery; }
+  public Instant receivedAt() {
+    return receivedAt;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public ApiSnapshot api() {
+    return api;
+  }
+
+  public String upstreamPath() {
+    return upstreamPath;
+  }
+
+  public String rawQuery() {
+    return rawQuery;
+  }
+
   /** Replaces the query sent upstream, e.g. without the API key parameter. */
-  public void rawQuery(String query) { this.rawQuery = query; }
-  public InetAddress clientAddress() { return clientAddress; }
-  public HeaderList requestHeaders() { return requestHeaders; }
-  public HeaderList upstreamHeaders() { return upstreamHeaders; }
+  public void rawQuery(String query) {
+    this.rawQuery = query;
+  }
+
+  public InetAddress clientAddress() {
+    return clientAddress;
+  }
+
+  public HeaderList requestHeaders() {
+    return requestHeaders;
+  }
+
+  public HeaderList upstreamHeaders() {
+    return upstreamHeaders;
+  }
 
   /** The authenticated app, or {@code null} before client-auth ran. */
-  public AppSnapshot app() { return app; }
-  public void app(AppSnapshot app) { this.app = app; }
+  public AppSnapshot app() {
+    return app;
+  }
+
+  public void app(AppSnapshot app) {
+    this.app = app;
+  }
+
   /** The plan of the app's active subscription for this API, or {@code null}. */
-  public PlanSnapshot plan() { return plan; }
-  public void plan(PlanSnapshot plan) { this.plan = plan; }
-  public String gatewayToken() { return gatewayToken; }
-  public void gatewayToken(String token) { this.gatewayToken = token; }
-  public String requestId() { return requestId; }
-  public void requestId(String requestId) { this.requestId = requestId; }
+  public PlanSnapshot plan() {
+    return plan;
+  }
+
+  public void plan(PlanSnapshot plan) {
+    this.plan = plan;
+  }
+
+  public String gatewayToken() {
+    return gatewayToken;
+  }
+
+  public void gatewayToken(String token) {
+    this.gatewayToken = token;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public void requestId(String requestId) {
+    this.requestId = requestId;
+  }
 }

@@ -11,8 +11,8 @@ public interface Policy {
   PolicyStage stage();
 
   /**
-   * Decides on the request. Must not throw for expected outcomes (bad credential, limit hit):
-   * those are {@link PolicyResult.Reject}s.
+   * Decides on the request. Must not throw for expected outcomes (bad credential, limit hit): those
+   * are {@link PolicyResult.Reject}s.
    */
   PolicyResult onRequest(ExchangeContext exchange);
 }

@@ -15,7 +15,8 @@ public final class PolicyChain {
   private final Policy[] policies;
 
   public PolicyChain(List<OrderedPolicy> policies) {
-    this.policies = policies.stream().sorted(ORDER).map(OrderedPolicy::policy).toArray(Policy[]::new);
+    this.policies =
+        policies.stream().sorted(ORDER).map(OrderedPolicy::policy).toArray(Policy[]::new);
   }
 
   /** Runs the policies in order and stops at the first refusal. */

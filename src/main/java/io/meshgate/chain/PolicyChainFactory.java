@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builds an API's {@link PolicyChain} from its steps and caches it by (API id, revision): config
- * is parsed and validated once per revision, never per request.
+ * Builds an API's {@link PolicyChain} from its steps and caches it by (API id, revision): config is
+ * parsed and validated once per revision, never per request.
  */
 @ApplicationScoped
 public class PolicyChainFactory {
@@ -52,7 +52,13 @@ public class PolicyChainFactory {
       PolicyFactory<?> factory = registry.find(step.policyId()).orElse(null);
       if (factory == null) {
         violations.add(
-            "steps[" + i + "].policy: unknown policy '" + step.policyId() + "' (known: " + registry.ids() + ")");
+            "steps["
+                + i
+                + "].policy: unknown policy '"
+                + step.policyId()
+                + "' (known: "
+                + registry.ids()
+                + ")");
         continue;
       }
       try {

@@ -35,7 +35,8 @@ public final class PolicyConfigReader {
     try {
       config = jsonb.fromJson(json == null || json.isBlank() ? "{}" : json, type);
     } catch (JsonbException e) {
-      throw new InvalidPolicyConfigException("config: not valid for this policy: " + rootMessage(e));
+      throw new InvalidPolicyConfigException(
+          "config: not valid for this policy: " + rootMessage(e));
     }
     if (config == null) {
       throw new InvalidPolicyConfigException("config: must be a JSON object (was null)");
@@ -46,7 +47,12 @@ public final class PolicyConfigReader {
         .forEach(
             v ->
                 violations.add(
-                    fieldPath(v.getPropertyPath()) + ": " + v.getMessage() + " (was " + v.getInvalidValue() + ")"));
+                    fieldPath(v.getPropertyPath())
+                        + ": "
+                        + v.getMessage()
+                        + " (was "
+                        + v.getInvalidValue()
+                        + ")"));
     if (!violations.isEmpty()) {
       throw new InvalidPolicyConfigException(violations);
     }

@@ -1,10 +1,10 @@
 package io.meshgate.chain;
 
 /**
- * The fixed order in which policies run. A policy's stage, not its position in the API's step
- * list, decides when it runs; position only breaks ties within a stage. The order is pinned by a
- * test because reordering it changes security (for example, a token must never be minted for a
- * caller that has not been authenticated).
+ * The fixed order in which policies run. A policy's stage, not its position in the API's step list,
+ * decides when it runs; position only breaks ties within a stage. The order is pinned by a test
+ * because reordering it changes security (for example, a token must never be minted for a caller
+ * that has not been authenticated).
  */
 public enum PolicyStage {
   /** Client IP allow / deny: cheapest refusal, before any credential lookup. */

@@ -31,7 +31,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EchoResource {
   private static final int MAX_BODY_ECHO = 64 * 1024;
   private static final jakarta.json.JsonWriterFactory PRETTY =
-      Json.createWriterFactory(java.util.Map.of(jakarta.json.stream.JsonGenerator.PRETTY_PRINTING, true));
+      Json.createWriterFactory(
+          java.util.Map.of(jakarta.json.stream.JsonGenerator.PRETTY_PRINTING, true));
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -71,13 +72,16 @@ public class EchoResource {
     if (!demo) {
       return Response.status(404)
           .type("application/problem+json")
-          .entity("{\"type\":\"urn:meshgate:problem:route-not-found\",\"title\":\"Not Found\",\"status\":404,"
-              + "\"detail\":\"The echo endpoint exists only in demo mode\",\"errorKey\":\"ROUTE_NOT_FOUND\"}")
+          .entity(
+              "{\"type\":\"urn:meshgate:problem:route-not-found\",\"title\":\"Not Found\",\"status\":404,"
+                  + "\"detail\":\"The echo endpoint exists only in demo mode\",\"errorKey\":\"ROUTE_NOT_FOUND\"}")
           .build();
     }
     Map<String, JsonArrayBuilder> headers = new LinkedHashMap<>();
     for (String name : Collections.list(req.getHeaderNames())) {
-      JsonArrayBuilder values = headers.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), n -> Json.createArrayBuilder());
+      JsonArrayBuilder values =
+          headers.computeIfAbsent(
+              name.toLowerCase(java.util.Locale.ROOT), n -> Json.createArrayBuilder());
       for (String value : Collections.list(req.getHeaders(name))) {
         values.add(value);
       }

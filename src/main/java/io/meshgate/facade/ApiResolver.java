@@ -5,7 +5,9 @@ import io.meshgate.catalog.runtime.CatalogCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Finds the published API whose base path is the longest prefix (on segment boundaries) of a path. */
+/**
+ * Finds the published API whose base path is the longest prefix (on segment boundaries) of a path.
+ */
 @ApplicationScoped
 public class ApiResolver {
 

@@ -12,9 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * Renders errors raised by the servlet container itself (before any gateway code runs) as
- * problem+json, so clients meet one error shape. The container refuses, for example, request
- * paths with an encoded {@code /} or {@code .}: they could otherwise climb out of an upstream's
- * base path.
+ * problem+json, so clients meet one error shape. The container refuses, for example, request paths
+ * with an encoded {@code /} or {@code .}: they could otherwise climb out of an upstream's base
+ * path.
  */
 @WebServlet(urlPatterns = "/__meshgate/error")
 public class ContainerErrorServlet extends HttpServlet {
@@ -29,17 +29,26 @@ public class ContainerErrorServlet extends HttpServlet {
     String message = error == null ? "" : String.valueOf(error.getMessage());
     Problem problem;
     if (message.contains("CWWWC0005I") || (error == null && status == 400)) {
-      problem = new Problem(400, Gateway.INVALID_PATH, "The request path has invalid or forbidden encoded characters");
+      problem =
+          new Problem(
+              400,
+              Gateway.INVALID_PATH,
+              "The request path has invalid or forbidden encoded characters");
     } else if (status == 404) {
       problem = new Problem(404, Gateway.ROUTE_NOT_FOUND, "Nothing is served at this path");
     } else if (status == 405) {
       problem = new Problem(405, "METHOD_NOT_ALLOWED", "This method is not allowed here");
     } else if (status == 415) {
-      problem = new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "This content type is not accepted here");
+      problem =
+          new Problem(415, "UNSUPPORTED_MEDIA_TYPE", "This content type is not accepted here");
     } else if (status >= 400 && status < 500) {
       problem = new Problem(status, "BAD_REQUEST", "The request could not be processed");
     } else {
-      LOG.log(Level.SEVERE, "MESHGATE-INTERNAL: container error on " + req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), error);
+      LOG.log(
+          Level.SEVERE,
+          "MESHGATE-INTERNAL: container error on "
+              + req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+          error);
       problem = new Problem(500, Gateway.INTERNAL_ERROR, "Internal error");
     }
     Gateway.send(resp, problem, null);

@@ -79,7 +79,10 @@ public class Gateway {
       requestId = gatewayHeaders.requestIdOf(requestHeaders);
       String path = req.getRequestURI();
       if (hasDotSegment(path)) {
-        send(resp, new Problem(400, INVALID_PATH, "The path must not contain '.' or '..' segments"), requestId);
+        send(
+            resp,
+            new Problem(400, INVALID_PATH, "The path must not contain '.' or '..' segments"),
+            requestId);
         return;
       }
       ApiResolver.Route route = resolver.resolve(path);
@@ -92,10 +95,18 @@ public class Gateway {
         chain = chains.chainFor(route.api());
       } catch (InvalidPolicyConfigException e) {
         if (reportedBadChains.add(route.api().id() + "@" + route.api().revision())) {
-          LOG.severe("MESHGATE-CHAIN: API '" + route.api().name() + "' revision " + route.api().revision()
-              + " has an invalid policy config: " + e.getMessage());
+          LOG.severe(
+              "MESHGATE-CHAIN: API '"
+                  + route.api().name()
+                  + "' revision "
+                  + route.api().revision()
+                  + " has an invalid policy config: "
+                  + e.getMessage());
         }
-        send(resp, new Problem(502, API_MISCONFIGURED, "This API is misconfigured on the gateway"), requestId);
+        send(
+            resp,
+            new Problem(502, API_MISCONFIGURED, "This API is misconfigured on the gateway"),
+            requestId);
         return;
       }
       InetAddress remote = InetAddress.getByName(req.getRemoteAddr());
@@ -119,7 +130,10 @@ public class Gateway {
       }
       PolicyResult result = chain.apply(exchange);
       if (result instanceof PolicyResult.Reject reject) {
-        send(resp, new Problem(reject.status(), reject.errorKey(), reject.message(), reject.headers()), requestId);
+        send(
+            resp,
+            new Problem(reject.status(), reject.errorKey(), reject.message(), reject.headers()),
+            requestId);
         return;
       }
       InputStream body = null;
@@ -138,25 +152,33 @@ public class Gateway {
       try {
         upstream.forward(exchange, body, length, resp);
       } catch (UpstreamException e) {
-        LOG.log(Level.FINE, "Upstream of " + route.api().name() + " failed, request " + requestId, e);
+        LOG.log(
+            Level.FINE, "Upstream of " + route.api().name() + " failed, request " + requestId, e);
         send(resp, e.problem(), requestId);
       }
     } catch (IOException | UncheckedIOException e) {
       // The client went away or the response broke mid-body: nothing useful can be sent.
       LOG.log(Level.FINE, "I/O failure on request " + requestId, e);
       if (!resp.isCommitted()) {
-        send(resp, new Problem(502, UpstreamException.UNAVAILABLE, "The call could not be completed"), requestId);
+        send(
+            resp,
+            new Problem(502, UpstreamException.UNAVAILABLE, "The call could not be completed"),
+            requestId);
       }
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "MESHGATE-INTERNAL: request " + requestId + " failed", e);
       if (!resp.isCommitted()) {
-        send(resp, new Problem(500, INTERNAL_ERROR, "Internal error; quote request id " + requestId), requestId);
+        send(
+            resp,
+            new Problem(500, INTERNAL_ERROR, "Internal error; quote request id " + requestId),
+            requestId);
       }
     }
   }
 
   private Problem tooLarge() {
-    return new Problem(413, REQUEST_TOO_LARGE, "The request body is larger than " + maxRequestBytes + " bytes");
+    return new Problem(
+        413, REQUEST_TOO_LARGE, "The request body is larger than " + maxRequestBytes + " bytes");
   }
 
   private static HeaderList readHeaders(HttpServletRequest req) {
@@ -170,10 +192,11 @@ public class Gateway {
   }
 
   /**
-   * What the client sent, minus hop-by-hop and reserved fields in any spelling, plus the
-   * forwarding fields the gateway vouches for.
+   * What the client sent, minus hop-by-hop and reserved fields in any spelling, plus the forwarding
+   * fields the gateway vouches for.
    */
-  private HeaderList upstreamHeaders(HeaderList requestHeaders, InetAddress remote, HttpServletRequest req) {
+  private HeaderList upstreamHeaders(
+      HeaderList requestHeaders, InetAddress remote, HttpServletRequest req) {
     Set<String> hopByHop = HopByHopHeaders.of(requestHeaders);
     HeaderList out = new HeaderList(requestHeaders.size() + 8);
     requestHeaders.forEach(
@@ -199,7 +222,9 @@ public class Gateway {
     return out;
   }
 
-  /** The caller's address: the peer, or the nearest untrusted hop when the peer is a trusted proxy. */
+  /**
+   * The caller's address: the peer, or the nearest untrusted hop when the peer is a trusted proxy.
+   */
   private InetAddress clientAddress(InetAddress remote, HeaderList requestHeaders) {
     if (!isTrustedProxy(remote)) {
       return remote;

@@ -6,8 +6,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Live while the JVM can answer. Deliberately independent of the database: a database outage
- * should take replicas out of the Service (readiness), not restart them all.
+ * Live while the JVM can answer. Deliberately independent of the database: a database outage should
+ * take replicas out of the Service (readiness), not restart them all.
  */
 @Liveness
 @ApplicationScoped

@@ -19,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class GatewayHeaders {
   private static final java.util.regex.Pattern WELL_FORMED_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final List<String> RESERVED_PREFIXES = List.of("x-meshgate-", "x-envoy-", "x-istio-", "x-forwarded-");
+  private static final List<String> RESERVED_PREFIXES =
+      List.of("x-meshgate-", "x-envoy-", "x-istio-", "x-forwarded-");
   private static final Set<String> ALWAYS_RESERVED =
       Set.of(
           "authorization",
@@ -107,8 +108,19 @@ public class GatewayHeaders {
     return java.util.UUID.randomUUID().toString();
   }
 
-  public String clientId() { return clientId; }
-  public String clientPlan() { return clientPlan; }
-  public String apiProduct() { return apiProduct; }
-  public String requestId() { return requestId; }
+  public String clientId() {
+    return clientId;
+  }
+
+  public String clientPlan() {
+    return clientPlan;
+  }
+
+  public String apiProduct() {
+    return apiProduct;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
 }

@@ -5,8 +5,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Hop-by-hop fields (RFC 9110 §7.6.1) belong to one connection and are never forwarded, in
- * either direction, together with every field named in {@code Connection}.
+ * Hop-by-hop fields (RFC 9110 §7.6.1) belong to one connection and are never forwarded, in either
+ * direction, together with every field named in {@code Connection}.
  */
 public final class HopByHopHeaders {
   /** Normalized names that are always connection-specific. */
@@ -24,7 +24,10 @@ public final class HopByHopHeaders {
 
   private HopByHopHeaders() {}
 
-  /** The normalized names this message must not forward: {@link #ALWAYS} plus those listed in Connection. */
+  /**
+   * The normalized names this message must not forward: {@link #ALWAYS} plus those listed in
+   * Connection.
+   */
   public static Set<String> of(HeaderList headers) {
     java.util.List<String> connection = headers.all("connection");
     if (connection.isEmpty()) {

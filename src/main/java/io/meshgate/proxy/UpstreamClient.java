@@ -47,9 +47,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Forwards a call to the mesh and streams the answer back. Apache HttpClient 5 (classic, pooled,
  * keep-alive): it sends any method (PATCH included), keeps the request target byte for byte, and
  * gives full control over retries. A request is retried at most once, only when it is a GET, HEAD
- * or OPTIONS without a body and failed because a pooled connection had been closed by the
- * upstream; nothing else is ever retried, so a non-idempotent call reaches the upstream at most
- * once.
+ * or OPTIONS without a body and failed because a pooled connection had been closed by the upstream;
+ * nothing else is ever retried, so a non-idempotent call reaches the upstream at most once.
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -116,7 +115,8 @@ public class UpstreamClient {
    * @param contentLength the body's length, or -1 when unknown (chunked)
    * @throws UpstreamException when nothing was written to {@code out}: the caller sends the problem
    */
-  public void forward(ExchangeContext exchange, InputStream body, long contentLength, HttpServletResponse out)
+  public void forward(
+      ExchangeContext exchange, InputStream body, long contentLength, HttpServletResponse out)
       throws UpstreamException, IOException {
     URI base = exchange.api().upstreamUrl();
     HttpHost target = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
@@ -156,8 +156,8 @@ public class UpstreamClient {
     }
   }
 
-  private static void copyResponse(ClassicHttpResponse response, HttpServletResponse out, String method)
-      throws IOException {
+  private static void copyResponse(
+      ClassicHttpResponse response, HttpServletResponse out, String method) throws IOException {
     out.setStatus(response.getCode());
     HeaderList headers = new HeaderList(response.getHeaders().length);
     for (Header h : response.getHeaders()) {
@@ -221,7 +221,8 @@ public class UpstreamClient {
   /** Retries once, only a bodiless safe request on a connection the upstream had closed. */
   static final class StaleConnectionRetry implements HttpRequestRetryStrategy {
     @Override
-    public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+    public boolean retryRequest(
+        HttpRequest request, IOException exception, int execCount, HttpContext context) {
       return execCount <= 1
           && exception instanceof NoHttpResponseException
           && RETRYABLE_METHODS.contains(request.getMethod())

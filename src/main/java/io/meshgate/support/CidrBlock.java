@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 address block ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or one address).
- * IPv4-mapped IPv6 ({@code ::ffff:10.1.2.3}) is read as the IPv4 address it maps, on both sides,
- * so a dual-stack listener cannot be used to slip past an IPv4 rule. Parsing never resolves a
- * host name: only literals are accepted.
+ * IPv4-mapped IPv6 ({@code ::ffff:10.1.2.3}) is read as the IPv4 address it maps, on both sides, so
+ * a dual-stack listener cannot be used to slip past an IPv4 rule. Parsing never resolves a host
+ * name: only literals are accepted.
  */
 public final class CidrBlock {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -37,7 +37,8 @@ public final class CidrBlock {
     String addressPart = slash < 0 ? text : text.substring(0, slash);
     InetAddress address = parseLiteral(addressPart);
     if (address == null) {
-      throw new IllegalArgumentException("must be an IP address or CIDR block (was '" + value + "')");
+      throw new IllegalArgumentException(
+          "must be an IP address or CIDR block (was '" + value + "')");
     }
     boolean mapped = address instanceof Inet4Address && addressPart.contains(":");
     int maxPrefix = mapped ? 128 : address.getAddress().length * 8;
@@ -62,7 +63,8 @@ public final class CidrBlock {
 
   /** Parses an IP literal; {@code null} when the text is not one. Never queries DNS. */
   public static InetAddress parseLiteral(String text) {
-    String candidate = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    String candidate =
+        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     if (!IPV4.matcher(candidate).matches() && !IPV6.matcher(candidate).matches()) {
       return null;
     }

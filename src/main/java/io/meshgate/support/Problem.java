@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The one error shape of meshgate, RFC 9457 {@code application/problem+json}: {@code type},
- * {@code title}, {@code status}, {@code detail}, and the stable {@code errorKey} clients switch on.
+ * The one error shape of meshgate, RFC 9457 {@code application/problem+json}: {@code type}, {@code
+ * title}, {@code status}, {@code detail}, and the stable {@code errorKey} clients switch on.
  */
 public record Problem(int status, String errorKey, String detail, Map<String, String> headers) {
   public static final String MEDIA_TYPE = "application/problem+json";

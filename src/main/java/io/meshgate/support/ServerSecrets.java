@@ -70,7 +70,8 @@ public class ServerSecrets {
       Files.createDirectories(file.getParent());
       byte[] fresh = new byte[KEY_BYTES];
       new SecureRandom().nextBytes(fresh);
-      Files.writeString(file, Base64.getEncoder().encodeToString(fresh), StandardOpenOption.CREATE_NEW);
+      Files.writeString(
+          file, Base64.getEncoder().encodeToString(fresh), StandardOpenOption.CREATE_NEW);
       try {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       } catch (UnsupportedOperationException notPosix) {

@@ -22,9 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 
 /**
- * Brings the server to a serving state once, at application start: schema migrations, the demo
- * and seed catalogs, the first signing key, the catalog caches. A failure is logged once and
- * keeps readiness down with its reason; the process stays up so the reason can be read.
+ * Brings the server to a serving state once, at application start: schema migrations, the demo and
+ * seed catalogs, the first signing key, the catalog caches. A failure is logged once and keeps
+ * readiness down with its reason; the process stays up so the reason can be read.
  */
 @ApplicationScoped
 public class Startup {
@@ -60,8 +60,13 @@ public class Startup {
     try {
       migrate();
       if (demo) {
-        String upstream = demoUpstream.filter(s -> !s.isBlank()).orElse("http://127.0.0.1:" + httpPort + "/__meshgate/echo");
-        seeder.apply(CatalogSeeder.parse(resource(DEMO_CATALOG).replace("${DEMO_UPSTREAM}", upstream)), "demo catalog");
+        String upstream =
+            demoUpstream
+                .filter(s -> !s.isBlank())
+                .orElse("http://127.0.0.1:" + httpPort + "/__meshgate/echo");
+        seeder.apply(
+            CatalogSeeder.parse(resource(DEMO_CATALOG).replace("${DEMO_UPSTREAM}", upstream)),
+            "demo catalog");
         LOG.warning(
             "MESHGATE-DEMO: demo mode is on (MESHGATE_DEMO=true): the demo API keys free-demo-key, "
                 + "premium-demo-key and beta-demo-key are active. Never run demo mode in production.");

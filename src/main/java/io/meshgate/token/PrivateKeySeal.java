@@ -36,15 +36,16 @@ public final class PrivateKeySeal {
       byte[] sealed = cipher.doFinal(plain);
       return VERSION
           + Base64.getEncoder()
-              .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+              .encodeToString(
+                  ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Cannot seal key " + kid, e);
     }
   }
 
   /**
-   * @throws IllegalStateException when the value was sealed under another key-encryption key or
-   *     was tampered with
+   * @throws IllegalStateException when the value was sealed under another key-encryption key or was
+   *     tampered with
    */
   public byte[] open(String sealed, String kid) {
     if (!sealed.startsWith(VERSION)) {
@@ -58,7 +59,10 @@ public final class PrivateKeySeal {
       return cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException(
-          "Cannot unseal signing key " + kid + ": wrong key-encryption key (MESHGATE_KEK) or damaged data", e);
+          "Cannot unseal signing key "
+              + kid
+              + ": wrong key-encryption key (MESHGATE_KEK) or damaged data",
+          e);
     }
   }
 }

@@ -45,7 +45,12 @@ public class SigningKeyEntity {
   protected SigningKeyEntity() {}
 
   public SigningKeyEntity(
-      String kid, String alg, String publicJwk, String privateKeySealed, SigningKeyState state, Instant now) {
+      String kid,
+      String alg,
+      String publicJwk,
+      String privateKeySealed,
+      SigningKeyState state,
+      Instant now) {
     this.kid = kid;
     this.alg = alg;
     this.publicJwk = publicJwk;
@@ -58,11 +63,31 @@ public class SigningKeyEntity {
     }
   }
 
-  public Long getId() { return id; }
-  public String getKid() { return kid; }
-  public String getAlg() { return alg; }
-  public String getPublicJwk() { return publicJwk; }
-  public String getPrivateKeySealed() { return privateKeySealed; }
-  public SigningKeyState getState() { return state; }
-  public Instant getActivatedAt() { return activatedAt; }
+  public Long getId() {
+    return id;
+  }
+
+  public String getKid() {
+    return kid;
+  }
+
+  public String getAlg() {
+    return alg;
+  }
+
+  public String getPublicJwk() {
+    return publicJwk;
+  }
+
+  public String getPrivateKeySealed() {
+    return privateKeySealed;
+  }
+
+  public SigningKeyState getState() {
+    return state;
+  }
+
+  public Instant getActivatedAt() {
+    return activatedAt;
+  }
 }

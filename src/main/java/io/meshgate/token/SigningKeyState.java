@@ -1,8 +1,8 @@
 package io.meshgate.token;
 
 /**
- * Lifecycle of a signing key. The JWKS serves {@link #PUBLISHED}, {@link #ACTIVE} and
- * {@link #RETIRING} keys; only the {@link #ACTIVE} key signs.
+ * Lifecycle of a signing key. The JWKS serves {@link #PUBLISHED}, {@link #ACTIVE} and {@link
+ * #RETIRING} keys; only the {@link #ACTIVE} key signs.
  */
 public enum SigningKeyState {
   STAGED,

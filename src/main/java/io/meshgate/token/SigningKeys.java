@@ -37,7 +37,9 @@ public class SigningKeys {
   @Inject Clock clock;
 
   @Inject
-  @ConfigProperty(name = "meshgate.token.algorithm", defaultValue = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+  @ConfigProperty(
+      name = "meshgate.token.algorithm",
+      defaultValue = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
   String algorithm;
 
   private volatile ActiveKey active;
@@ -62,9 +64,9 @@ public class SigningKeys {
   }
 
   /**
-   * Creates the first key when the database has none. Two replicas racing on an empty database
-   * both try; the {@code key_bootstrap} primary key lets one commit and the other fail, after which
-   * it simply loads the winner's key.
+   * Creates the first key when the database has none. Two replicas racing on an empty database both
+   * try; the {@code key_bootstrap} primary key lets one commit and the other fail, after which it
+   * simply loads the winner's key.
    */
   @Transactional
   public void createFirstKeyIfNone() {
@@ -80,9 +82,14 @@ public class SigningKeys {
     jwk.setAlgorithm(alg);
     jwk.setUse("sig");
     String publicJson = jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-    String sealed = new PrivateKeySeal(secrets.keyEncryptionKey()).seal(jwk.getPrivateKey().getEncoded(), kid);
-    em.createNativeQuery("insert into key_bootstrap (id, kid) values (1, ?1)").setParameter(1, kid).executeUpdate();
-    em.persist(new SigningKeyEntity(kid, alg, publicJson, sealed, SigningKeyState.ACTIVE, clock.instant()));
+    String sealed =
+        new PrivateKeySeal(secrets.keyEncryptionKey()).seal(jwk.getPrivateKey().getEncoded(), kid);
+    em.createNativeQuery("insert into key_bootstrap (id, kid) values (1, ?1)")
+        .setParameter(1, kid)
+        .executeUpdate();
+    em.persist(
+        new SigningKeyEntity(
+            kid, alg, publicJson, sealed, SigningKeyState.ACTIVE, clock.instant()));
     LOG.info("MESHGATE-KEYS: generated the first signing key, kid=" + kid + ", alg=" + alg);
   }
 
@@ -90,7 +97,8 @@ public class SigningKeys {
   @Transactional
   public void reload() {
     List<SigningKeyEntity> keys =
-        em.createQuery("select k from SigningKeyEntity k order by k.id", SigningKeyEntity.class).getResultList();
+        em.createQuery("select k from SigningKeyEntity k order by k.id", SigningKeyEntity.class)
+            .getResultList();
     StringBuilder jwks = new StringBuilder("{\"keys\":[");
     boolean first = true;
     SigningKeyEntity newestActive = null;
@@ -111,16 +119,20 @@ public class SigningKeys {
     byte[] pkcs8 =
         new PrivateKeySeal(secrets.keyEncryptionKey())
             .open(newestActive.getPrivateKeySealed(), newestActive.getKid());
-    active = new ActiveKey(newestActive.getKid(), newestActive.getAlg(), privateKey(newestActive.getAlg(), pkcs8));
+    active =
+        new ActiveKey(
+            newestActive.getKid(), newestActive.getAlg(), privateKey(newestActive.getAlg(), pkcs8));
   }
 
   private static PublicJsonWebKey generate(String alg) {
     try {
       return switch (alg) {
-        case AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256 -> EcJwkGenerator.generateJwk(EllipticCurves.P256);
+        case AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256 ->
+            EcJwkGenerator.generateJwk(EllipticCurves.P256);
         case AlgorithmIdentifiers.RSA_USING_SHA256 -> RsaJwkGenerator.generateJwk(2048);
-        default -> throw new IllegalStateException(
-            "meshgate.token.algorithm must be ES256 or RS256 (was '" + alg + "')");
+        default ->
+            throw new IllegalStateException(
+                "meshgate.token.algorithm must be ES256 or RS256 (was '" + alg + "')");
       };
     } catch (JoseException e) {
       throw new IllegalStateException("Cannot generate a " + alg + " key", e);

@@ -23,9 +23,9 @@ import org.jose4j.lang.JoseException;
 
 /**
  * Mints the gateway JWTs the mesh verifies, and caches them per (app, API, plan) until shortly
- * before they expire: on a cache hit no signature is computed. A token is re-minted when less
- * than a fifth of its lifetime (at most {@code meshgate.token.refresh-before-seconds}) is left, so
- * the mesh never receives a token about to expire in flight.
+ * before they expire: on a cache hit no signature is computed. A token is re-minted when less than
+ * a fifth of its lifetime (at most {@code meshgate.token.refresh-before-seconds}) is left, so the
+ * mesh never receives a token about to expire in flight.
  */
 @ApplicationScoped
 public class TokenService {
@@ -65,14 +65,19 @@ public class TokenService {
     Key key = new Key(app.id(), api.id(), plan.id(), audience);
     Instant now = clock.instant();
     Minted cached = cache.getIfPresent(key);
-    if (cached != null && now.isBefore(cached.refreshAt) && cached.kid.equals(keys.active().kid())) {
+    if (cached != null
+        && now.isBefore(cached.refreshAt)
+        && cached.kid.equals(keys.active().kid())) {
       return cached.token;
     }
-    return cache.asMap()
+    return cache
+        .asMap()
         .compute(
             key,
             (k, current) ->
-                current != null && now.isBefore(current.refreshAt) && current.kid.equals(keys.active().kid())
+                current != null
+                        && now.isBefore(current.refreshAt)
+                        && current.kid.equals(keys.active().kid())
                     ? current
                     : mint(app, plan, audience, now))
         .token;
@@ -113,7 +118,8 @@ public class TokenService {
     try {
       token = jws.getCompactSerialization();
     } catch (JoseException e) {
-      throw new SigningUnavailableException("Signing failed with key " + key.kid() + ": " + e.getMessage());
+      throw new SigningUnavailableException(
+          "Signing failed with key " + key.kid() + ": " + e.getMessage());
     }
     signatures.incrementAndGet();
     signatureCounter.inc();

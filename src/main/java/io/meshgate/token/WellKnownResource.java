@@ -11,8 +11,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Public key material and issuer metadata for Istio and any other verifier: public parameters
- * only, cacheable.
+ * Public key material and issuer metadata for Istio and any other verifier: public parameters only,
+ * cacheable.
  */
 @ApplicationScoped
 @Path(".well-known")
@@ -29,7 +29,9 @@ public class WellKnownResource {
   @Path("jwks.json")
   @Produces(MediaType.APPLICATION_JSON)
   public Response jwks() {
-    return Response.ok(keys.jwksJson()).header("Cache-Control", "public, max-age=" + maxAgeSeconds).build();
+    return Response.ok(keys.jwksJson())
+        .header("Cache-Control", "public, max-age=" + maxAgeSeconds)
+        .build();
   }
 
   @GET

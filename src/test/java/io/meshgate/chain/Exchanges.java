@@ -41,7 +41,8 @@ public final class Exchanges {
   }
 
   public static PlanSnapshot plan(String name, long productId) {
-    return new PlanSnapshot(100L + productId, name, productId, "product-" + productId, List.of("read"), 300);
+    return new PlanSnapshot(
+        100L + productId, name, productId, "product-" + productId, List.of("read"), 300);
   }
 
   public static SubscriptionSnapshot subscription(SubscriptionState state, PlanSnapshot plan) {
@@ -54,7 +55,8 @@ public final class Exchanges {
 
   public static AppSnapshot app(
       String clientId, AppState state, byte[] secretDigest, SubscriptionSnapshot... subscriptions) {
-    return new AppSnapshot(42L, "app-" + clientId, clientId, state, secretDigest, List.of(subscriptions));
+    return new AppSnapshot(
+        42L, "app-" + clientId, clientId, state, secretDigest, List.of(subscriptions));
   }
 
   /** An IP literal; never resolves a name. */
@@ -85,7 +87,8 @@ public final class Exchanges {
     return exchange("203.0.113.7", null, requestHeaders);
   }
 
-  public static ExchangeContext exchange(String clientIp, String rawQuery, HeaderList requestHeaders) {
+  public static ExchangeContext exchange(
+      String clientIp, String rawQuery, HeaderList requestHeaders) {
     return exchange(NOW, clientIp, rawQuery, requestHeaders);
   }
 
@@ -93,7 +96,14 @@ public final class Exchanges {
   public static ExchangeContext exchange(
       Instant receivedAt, String clientIp, String rawQuery, HeaderList requestHeaders) {
     return new ExchangeContext(
-        receivedAt, "GET", api(), "/items", rawQuery, ip(clientIp), requestHeaders, copy(requestHeaders));
+        receivedAt,
+        "GET",
+        api(),
+        "/items",
+        rawQuery,
+        ip(clientIp),
+        requestHeaders,
+        copy(requestHeaders));
   }
 
   public static ExchangeContext exchangeFrom(String clientIp) {

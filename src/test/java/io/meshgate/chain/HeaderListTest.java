@@ -48,7 +48,8 @@ class HeaderListTest {
 
   @Test
   void removeAllRemovesEverySpellingAndKeepsTheOthersInOrder() {
-    HeaderList list = headers("A", "1", "X-Client-Plan", "p1", "B", "2", "x_client_plan", "p2", "C", "3");
+    HeaderList list =
+        headers("A", "1", "X-Client-Plan", "p1", "B", "2", "x_client_plan", "p2", "C", "3");
     list.removeAll("X-CLIENT-PLAN");
     assertThat(fields(list)).containsExactly("A=1", "B=2", "C=3");
   }

@@ -49,7 +49,8 @@ class PolicyChainFactoryTest {
   void setUp() {
     validation = Validation.buildDefaultValidatorFactory();
     factory = new PolicyChainFactory();
-    factory.registry = new FixedRegistry(new AccessListPolicyFactory(), new SubscriptionPolicyFactory());
+    factory.registry =
+        new FixedRegistry(new AccessListPolicyFactory(), new SubscriptionPolicyFactory());
     factory.validator = validation.getValidator();
     factory.init();
   }
@@ -66,17 +67,21 @@ class PolicyChainFactoryTest {
             List.of(
                 new PolicyStepSnapshot(0, "subscription", null),
                 new PolicyStepSnapshot(
-                    1, "access-list", "{\"allowIps\":[\"10.0.0.0/8\"],\"denyClientIds\":[\"bad\"]}")));
+                    1,
+                    "access-list",
+                    "{\"allowIps\":[\"10.0.0.0/8\"],\"denyClientIds\":[\"bad\"]}")));
 
     assertThat(chain.stages())
-        .containsExactly(PolicyStage.ACCESS_LIST, PolicyStage.CLIENT_ACCESS, PolicyStage.SUBSCRIPTION);
+        .containsExactly(
+            PolicyStage.ACCESS_LIST, PolicyStage.CLIENT_ACCESS, PolicyStage.SUBSCRIPTION);
   }
 
   @Test
   void unknownPolicyIsNamedWithTheKnownIds() {
     assertThatThrownBy(() -> factory.build(List.of(new PolicyStepSnapshot(0, "rate-limitt", "{}"))))
         .isInstanceOf(InvalidPolicyConfigException.class)
-        .hasMessage("steps[0].policy: unknown policy 'rate-limitt' (known: [access-list, subscription])");
+        .hasMessage(
+            "steps[0].policy: unknown policy 'rate-limitt' (known: [access-list, subscription])");
   }
 
   @Test
@@ -86,7 +91,8 @@ class PolicyChainFactoryTest {
                 factory.build(
                     List.of(
                         new PolicyStepSnapshot(0, "subscription", "{\"x\":1}"),
-                        new PolicyStepSnapshot(1, "access-list", "{\"denyIps\":[\"10.0.0.0/8\",\"example.com\"]}"),
+                        new PolicyStepSnapshot(
+                            1, "access-list", "{\"denyIps\":[\"10.0.0.0/8\",\"example.com\"]}"),
                         new PolicyStepSnapshot(2, "nope", null))))
         .isInstanceOfSatisfying(
             InvalidPolicyConfigException.class,
@@ -107,7 +113,9 @@ class PolicyChainFactoryTest {
         .isSameAs(first);
 
     ApiSnapshot r2 =
-        api(2, List.of(new PolicyStepSnapshot(0, "access-list", "{\"denyIps\":[\"192.0.2.0/24\"]}")));
+        api(
+            2,
+            List.of(new PolicyStepSnapshot(0, "access-list", "{\"denyIps\":[\"192.0.2.0/24\"]}")));
     assertThat(factory.chainFor(r2).stages()).containsExactly(PolicyStage.ACCESS_LIST);
   }
 

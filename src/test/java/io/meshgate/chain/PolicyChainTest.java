@@ -96,7 +96,8 @@ class PolicyChainTest {
 
   @Test
   void emptyChainProceeds() {
-    assertThat(new PolicyChain(List.of()).apply(exchangeFrom("192.0.2.1"))).isSameAs(PolicyResult.PROCEED);
+    assertThat(new PolicyChain(List.of()).apply(exchangeFrom("192.0.2.1")))
+        .isSameAs(PolicyResult.PROCEED);
   }
 
   @Test

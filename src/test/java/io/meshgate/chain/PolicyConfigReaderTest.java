@@ -59,7 +59,8 @@ class PolicyConfigReaderTest {
 
   @Test
   void unknownFieldIsAnErrorNamingIt() {
-    assertThatThrownBy(() -> reader.read("{\"methodz\":[\"api-key\"]}", ClientAuthPolicyConfig.class))
+    assertThatThrownBy(
+            () -> reader.read("{\"methodz\":[\"api-key\"]}", ClientAuthPolicyConfig.class))
         .isInstanceOf(InvalidPolicyConfigException.class)
         .hasMessage(
             "config: not valid for this policy: Json property methodz can not be mapped to a class class"
@@ -119,8 +120,11 @@ class PolicyConfigReaderTest {
   @Test
   void exceptionMessageJoinsEveryViolation() {
     assertThatThrownBy(
-            () -> reader.read("{\"apiKeyHeader\":\"a b\",\"methods\":[]}", ClientAuthPolicyConfig.class))
-        .hasMessage("apiKeyHeader: must be a header name (was a b); methods: must list at least one method (was [])");
+            () ->
+                reader.read(
+                    "{\"apiKeyHeader\":\"a b\",\"methods\":[]}", ClientAuthPolicyConfig.class))
+        .hasMessage(
+            "apiKeyHeader: must be a header name (was a b); methods: must list at least one method (was [])");
   }
 
   @Test

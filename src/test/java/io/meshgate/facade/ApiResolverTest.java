@@ -55,6 +55,16 @@ class ApiResolverTest {
 
   private static ApiSnapshot api(long id, String basePath) {
     return new ApiSnapshot(
-        id, "api-" + id, "v1", basePath, URI.create("http://up:8080"), "api-" + id, null, null, 1L, List.of(), Set.of());
+        id,
+        "api-" + id,
+        "v1",
+        basePath,
+        URI.create("http://up:8080"),
+        "api-" + id,
+        null,
+        null,
+        1L,
+        List.of(),
+        Set.of());
   }
 }

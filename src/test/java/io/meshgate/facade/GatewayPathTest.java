@@ -10,14 +10,34 @@ class GatewayPathTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "/a/../b", "/a/./b", "/a/%2e%2E/b", "/a/%2E/b", "/a/.%2e/b", "/..", "/a/..", "/a/.", "/./a", "..",
+        "/a/../b",
+        "/a/./b",
+        "/a/%2e%2E/b",
+        "/a/%2E/b",
+        "/a/.%2e/b",
+        "/..",
+        "/a/..",
+        "/a/.",
+        "/./a",
+        "..",
       })
   void dotSegmentsInAnyEncodingAreFound(String path) {
     assertThat(Gateway.hasDotSegment(path)).as(path).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/a/..b", "/a/b.", "/a/.b/c", "/a/b..c", "/a/...", "/a/%2e%2e%2e", "/", "", "/a//b"})
+  @ValueSource(
+      strings = {
+        "/a/..b",
+        "/a/b.",
+        "/a/.b/c",
+        "/a/b..c",
+        "/a/...",
+        "/a/%2e%2e%2e",
+        "/",
+        "",
+        "/a//b"
+      })
   void dotsInsideNamesAreFine(String path) {
     assertThat(Gateway.hasDotSegment(path)).as(path).isFalse();
   }

@@ -26,7 +26,11 @@ class HopByHopHeadersTest {
   void namesListedInConnectionAreAddedNormalized() {
     assertThat(
             HopByHopHeaders.of(
-                headers("Connection", "keep-alive, X_Session_Hint ,X-Trace", "connection", "Foo-Bar,,")))
+                headers(
+                    "Connection",
+                    "keep-alive, X_Session_Hint ,X-Trace",
+                    "connection",
+                    "Foo-Bar,,")))
         .contains("x-session-hint", "x-trace", "foo-bar", "keep-alive", "upgrade")
         .hasSize(HopByHopHeaders.ALWAYS.size() + 3)
         .doesNotContain("");

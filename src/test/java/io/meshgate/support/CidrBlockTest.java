@@ -125,7 +125,8 @@ class CidrBlockTest {
   void ipv4MappedBlockNeedsAtLeast96Bits() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> CidrBlock.parse("::ffff:10.0.0.0/95"))
-        .withMessage("an IPv4-mapped block needs a prefix of at least 96 (was '::ffff:10.0.0.0/95')");
+        .withMessage(
+            "an IPv4-mapped block needs a prefix of at least 96 (was '::ffff:10.0.0.0/95')");
   }
 
   @Test

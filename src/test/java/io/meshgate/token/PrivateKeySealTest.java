@@ -55,7 +55,8 @@ class PrivateKeySealTest {
     raw[raw.length - 1] ^= 1;
     String tampered = "v1." + Base64.getEncoder().encodeToString(raw);
 
-    assertThatIllegalStateException().isThrownBy(() -> new PrivateKeySeal(KEK).open(tampered, "kid-1"));
+    assertThatIllegalStateException()
+        .isThrownBy(() -> new PrivateKeySeal(KEK).open(tampered, "kid-1"));
     assertThatIllegalStateException()
         .isThrownBy(() -> new PrivateKeySeal(KEK).open("v1.***not base64***", "kid-1"))
         .withMessageStartingWith("Cannot unseal signing key kid-1");

@@ -40,7 +40,8 @@ class TokenServiceTest {
 
   private final AppSnapshot app = app("shop");
   private final ApiSnapshot api = api();
-  private final PlanSnapshot gold = new PlanSnapshot(5L, "gold", PRODUCT, "retail", List.of("read", "write"), 300);
+  private final PlanSnapshot gold =
+      new PlanSnapshot(5L, "gold", PRODUCT, "retail", List.of("read", "write"), 300);
 
   @BeforeEach
   void setUp() throws Exception {
@@ -182,7 +183,9 @@ class TokenServiceTest {
     return generator.generateKeyPair();
   }
 
-  /** A registry whose only working method is {@code counter(String)}, counting into {@code count}. */
+  /**
+   * A registry whose only working method is {@code counter(String)}, counting into {@code count}.
+   */
   private static MetricRegistry metrics(AtomicLong count) {
     Counter counter =
         (Counter)
@@ -205,7 +208,9 @@ class TokenServiceTest {
             MetricRegistry.class.getClassLoader(),
             new Class<?>[] {MetricRegistry.class},
             (proxy, method, args) -> {
-              if (method.getName().equals("counter") && args.length == 1 && args[0] instanceof String) {
+              if (method.getName().equals("counter")
+                  && args.length == 1
+                  && args[0] instanceof String) {
                 return counter;
               }
               throw new UnsupportedOperationException(method.getName());

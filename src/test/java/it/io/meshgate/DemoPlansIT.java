@@ -24,9 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Use cases 1 and 2 end to end, for each demo plan: the mesh service receives a gateway JWT that
- * an independent library verifies against the JWKS fetched over HTTP, and routes on
- * {@code x-client-plan}; the client's key never reaches it.
+ * Use cases 1 and 2 end to end, for each demo plan: the mesh service receives a gateway JWT that an
+ * independent library verifies against the JWKS fetched over HTTP, and routes on {@code
+ * x-client-plan}; the client's key never reaches it.
  */
 class DemoPlansIT {
   private final Gateways gw = Gateways.get();
@@ -69,7 +69,8 @@ class DemoPlansIT {
   void clientIdAndSecretOverBasicAuthWorkLikeTheKey(String plan) {
     String marker = UUID.randomUUID().toString();
     String basic =
-        Base64.getEncoder().encodeToString((plan + "-demo-client:" + plan + "-demo-secret").getBytes());
+        Base64.getEncoder()
+            .encodeToString((plan + "-demo-client:" + plan + "-demo-secret").getBytes());
     HttpResponse<String> response =
         Http.get(gw.server().uri("/echo/" + marker), "Authorization", "Basic " + basic);
 
@@ -80,21 +81,29 @@ class DemoPlansIT {
     assertThat(received.headers().toString()).doesNotContain(basic);
   }
 
-  /** Verifies as Istio would: keys from the JWKS endpoint, algorithm from the key, issuer and expiry checked. */
+  /**
+   * Verifies as Istio would: keys from the JWKS endpoint, algorithm from the key, issuer and expiry
+   * checked.
+   */
   private JWTClaimsSet verifyWithJwksOverHttp(String token) throws Exception {
     HttpResponse<String> jwks = Http.get(gw.server().uri("/.well-known/jwks.json"));
     assertThat(jwks.statusCode()).isEqualTo(200);
-    assertThat(jwks.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("max-age="));
+    assertThat(jwks.headers().firstValue("Cache-Control"))
+        .hasValueSatisfying(v -> assertThat(v).contains("max-age="));
     JWKSet set = JWKSet.parse(jwks.body());
-    set.getKeys().forEach(k -> assertThat(k.isPrivate()).as("JWKS must hold public keys only").isFalse());
+    set.getKeys()
+        .forEach(k -> assertThat(k.isPrivate()).as("JWKS must hold public keys only").isFalse());
 
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(com.nimbusds.jose.JOSEObjectType.JWT));
+    processor.setJWSTypeVerifier(
+        new DefaultJOSEObjectTypeVerifier<>(com.nimbusds.jose.JOSEObjectType.JWT));
     processor.setJWSKeySelector(
-        new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), new ImmutableJWKSet<>(set)));
+        new JWSVerificationKeySelector<>(
+            Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256), new ImmutableJWKSet<>(set)));
     processor.setJWTClaimsSetVerifier(
         new DefaultJWTClaimsVerifier<>(
-            new JWTClaimsSet.Builder().issuer(Gateways.ISSUER).build(), Set.of("sub", "aud", "exp", "iat", "plan")));
+            new JWTClaimsSet.Builder().issuer(Gateways.ISSUER).build(),
+            Set.of("sub", "aud", "exp", "iat", "plan")));
     return processor.process(token, null);
   }
 }

@@ -26,7 +26,8 @@ class PersistenceIT {
     assertThat(activeKid(gw.server())).isEqualTo(kidBefore);
     assertThat(Http.get(gw.server().uri("/.well-known/jwks.json")).body()).isEqualTo(jwksBefore);
     String marker = UUID.randomUUID().toString();
-    HttpResponse<String> r = Http.get(gw.server().uri("/orders/" + marker), "X-API-Key", "orders-key-1");
+    HttpResponse<String> r =
+        Http.get(gw.server().uri("/orders/" + marker), "X-API-Key", "orders-key-1");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(gw.upstream().only(marker).header("x-client-plan")).containsExactly("gold");
   }
@@ -38,12 +39,17 @@ class PersistenceIT {
       assertThat(Http.get(replica.uri("/.well-known/jwks.json")).body()).isEqualTo(jwks);
       assertThat(activeKid(replica)).isEqualTo(activeKid(gw.server()));
       JsonObject discovery =
-          Json.createReader(new StringReader(Http.get(replica.uri("/.well-known/openid-configuration")).body()))
+          Json.createReader(
+                  new StringReader(
+                      Http.get(replica.uri("/.well-known/openid-configuration")).body()))
               .readObject();
       assertThat(discovery.getString("issuer")).isEqualTo(Gateways.ISSUER);
-      assertThat(discovery.getString("jwks_uri")).isEqualTo(Gateways.ISSUER + "/.well-known/jwks.json");
+      assertThat(discovery.getString("jwks_uri"))
+          .isEqualTo(Gateways.ISSUER + "/.well-known/jwks.json");
       String marker = UUID.randomUUID().toString();
-      assertThat(Http.get(replica.uri("/echo/" + marker), "X-API-Key", "premium-demo-key").statusCode())
+      assertThat(
+              Http.get(replica.uri("/echo/" + marker), "X-API-Key", "premium-demo-key")
+                  .statusCode())
           .isEqualTo(200);
       assertThat(gw.upstream().only(marker).header("x-client-plan")).containsExactly("premium");
     }
@@ -52,7 +58,12 @@ class PersistenceIT {
   /** The kid the readiness check reports as active. */
   private static String activeKid(LibertyServer server) {
     JsonObject health =
-        Json.createReader(new StringReader(Http.get(server.uri("/health/ready")).body())).readObject();
-    return health.getJsonArray("checks").getJsonObject(0).getJsonObject("data").getString("signingKey");
+        Json.createReader(new StringReader(Http.get(server.uri("/health/ready")).body()))
+            .readObject();
+    return health
+        .getJsonArray("checks")
+        .getJsonObject(0)
+        .getJsonObject("data")
+        .getString("signingKey");
   }
 }

@@ -21,12 +21,13 @@ class ProxyFidelityIT {
     String query = "q=a%20b&q=c+d&empty=&flag&enc=%2F%3F%26&utf=%C3%A9";
     String body = "{\"item\":\"caf\u00e9\",\"qty\":3}";
     HttpResponse<String> r =
-        Http.send(HttpRequest.newBuilder(gw.server().uri("/orders/" + marker + "/items?" + query))
-            .header("X-API-Key", "orders-key-1")
-            .header("Content-Type", "application/json; charset=utf-8")
-            .header("X-Custom-Trace", "t-1")
-            .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        Http.send(
+            HttpRequest.newBuilder(gw.server().uri("/orders/" + marker + "/items?" + query))
+                .header("X-API-Key", "orders-key-1")
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("X-Custom-Trace", "t-1")
+                .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     StubUpstream.Received received = gw.upstream().only(marker);
@@ -35,7 +36,8 @@ class ProxyFidelityIT {
     assertThat(received.bodyText()).isEqualTo(body);
     assertThat(received.header("content-type")).containsExactly("application/json; charset=utf-8");
     assertThat(received.header("x-custom-trace")).containsExactly("t-1");
-    assertThat(received.header("traceparent")).containsExactly("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(received.header("traceparent"))
+        .containsExactly("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     assertThat(received.header("x-forwarded-for")).containsExactly("127.0.0.1");
     assertThat(received.header("x-forwarded-proto")).containsExactly("http");
   }
@@ -43,9 +45,11 @@ class ProxyFidelityIT {
   @Test
   void apiKeyInTheQueryIsAcceptedWhereAllowedAndRemovedFromWhatGoesUpstream() {
     String marker = UUID.randomUUID().toString();
-    HttpResponse<String> r = Http.get(gw.server().uri("/orders/" + marker + "?a=%20x&apikey=orders-key-1&b=2"));
+    HttpResponse<String> r =
+        Http.get(gw.server().uri("/orders/" + marker + "?a=%20x&apikey=orders-key-1&b=2"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(gw.upstream().only(marker).rawPathAndQuery()).isEqualTo("/svc/orders/" + marker + "?a=%20x&b=2");
+    assertThat(gw.upstream().only(marker).rawPathAndQuery())
+        .isEqualTo("/svc/orders/" + marker + "?a=%20x&b=2");
   }
 
   @Test
@@ -53,9 +57,11 @@ class ProxyFidelityIT {
     for (String method : new String[] {"PATCH", "DELETE", "PUT"}) {
       String marker = UUID.randomUUID().toString();
       HttpResponse<String> r =
-          Http.send(HttpRequest.newBuilder(gw.server().uri("/orders/" + marker))
-              .header("X-API-Key", "orders-key-1")
-              .method(method, HttpRequest.BodyPublishers.ofString("{\"op\":\"" + method + "\"}")));
+          Http.send(
+              HttpRequest.newBuilder(gw.server().uri("/orders/" + marker))
+                  .header("X-API-Key", "orders-key-1")
+                  .method(
+                      method, HttpRequest.BodyPublishers.ofString("{\"op\":\"" + method + "\"}")));
       assertThat(r.statusCode()).as(method + " " + r.body()).isEqualTo(200);
       StubUpstream.Received received = gw.upstream().only(marker);
       assertThat(received.method()).isEqualTo(method);
@@ -66,9 +72,10 @@ class ProxyFidelityIT {
   @Test
   void createdResponseReachesTheClientUnchangedMinusHopByHopHeaders() {
     HttpResponse<String> r =
-        Http.send(HttpRequest.newBuilder(gw.server().uri("/create-order"))
-            .header("X-API-Key", "orders-key-1")
-            .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        Http.send(
+            HttpRequest.newBuilder(gw.server().uri("/create-order"))
+                .header("X-API-Key", "orders-key-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
 
     assertThat(r.statusCode()).isEqualTo(201);
     assertThat(r.body()).isEqualTo(StubUpstream.CREATED_BODY);
@@ -83,11 +90,21 @@ class ProxyFidelityIT {
   @Test
   void wellFormedRequestIdIsKeptAndAMalformedOneReplaced() {
     String kept = UUID.randomUUID().toString();
-    Http.get(gw.server().uri("/orders/" + kept), "X-API-Key", "orders-key-1", "X-Request-Id", "req-" + kept);
+    Http.get(
+        gw.server().uri("/orders/" + kept),
+        "X-API-Key",
+        "orders-key-1",
+        "X-Request-Id",
+        "req-" + kept);
     assertThat(gw.upstream().only(kept).header("x-request-id")).containsExactly("req-" + kept);
 
     String replaced = UUID.randomUUID().toString();
-    Http.get(gw.server().uri("/orders/" + replaced), "X-API-Key", "orders-key-1", "X-Request-Id", "bad id <script>");
+    Http.get(
+        gw.server().uri("/orders/" + replaced),
+        "X-API-Key",
+        "orders-key-1",
+        "X-Request-Id",
+        "bad id <script>");
     assertThat(gw.upstream().only(replaced).header("x-request-id"))
         .singleElement()
         .asString()

@@ -22,7 +22,8 @@ class RejectionsIT {
   void noKeyIs401WithAChallenge() {
     HttpResponse<String> r = Http.get(gw.server().uri("/orders/1"));
     assertProblem(r, 401, "CLIENT_AUTH_MISSING");
-    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("ApiKey"));
+    assertThat(r.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).contains("ApiKey"));
   }
 
   @Test
@@ -35,46 +36,69 @@ class RejectionsIT {
   @Test
   void wrongClientSecretIs401() {
     HttpResponse<String> r =
-        Http.get(gw.server().uri("/orders/1"), "X-Client-Id", "orders-client", "X-Client-Secret", "guess");
+        Http.get(
+            gw.server().uri("/orders/1"),
+            "X-Client-Id",
+            "orders-client",
+            "X-Client-Secret",
+            "guess");
     assertProblem(r, 401, "CLIENT_AUTH_INVALID");
   }
 
   @Test
   void appWithoutSubscriptionIs403() {
-    assertProblem(Http.get(gw.server().uri("/orders/1"), "X-API-Key", "lonely-key"), 403, "SUBSCRIPTION_REQUIRED");
+    assertProblem(
+        Http.get(gw.server().uri("/orders/1"), "X-API-Key", "lonely-key"),
+        403,
+        "SUBSCRIPTION_REQUIRED");
   }
 
   @Test
   void pendingSubscriptionIs403() {
-    assertProblem(Http.get(gw.server().uri("/orders/1"), "X-API-Key", "pending-key"), 403, "SUBSCRIPTION_PENDING");
+    assertProblem(
+        Http.get(gw.server().uri("/orders/1"), "X-API-Key", "pending-key"),
+        403,
+        "SUBSCRIPTION_PENDING");
   }
 
   @Test
   void suspendedSubscriptionIs403() {
-    assertProblem(Http.get(gw.server().uri("/orders/1"), "X-API-Key", "suspended-key"), 403, "SUBSCRIPTION_SUSPENDED");
+    assertProblem(
+        Http.get(gw.server().uri("/orders/1"), "X-API-Key", "suspended-key"),
+        403,
+        "SUBSCRIPTION_SUSPENDED");
   }
 
   @Test
   void deniedIpIs403AndNothingReachesTheUpstream() {
     String marker = UUID.randomUUID().toString();
-    assertProblem(Http.get(gw.server().uri("/private/" + marker), "X-API-Key", "orders-key-1"), 403, "ACCESS_DENIED");
+    assertProblem(
+        Http.get(gw.server().uri("/private/" + marker), "X-API-Key", "orders-key-1"),
+        403,
+        "ACCESS_DENIED");
     assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
   }
 
   @Test
   void clientIdNotOnTheAllowListIs403() {
-    assertProblem(Http.get(gw.server().uri("/vip/x"), "X-API-Key", "other-key"), 403, "ACCESS_DENIED");
-    assertThat(Http.get(gw.server().uri("/vip/x"), "X-API-Key", "orders-key-1").statusCode()).isEqualTo(200);
+    assertProblem(
+        Http.get(gw.server().uri("/vip/x"), "X-API-Key", "other-key"), 403, "ACCESS_DENIED");
+    assertThat(Http.get(gw.server().uri("/vip/x"), "X-API-Key", "orders-key-1").statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void upstreamDownIs502() {
-    assertProblem(Http.get(gw.server().uri("/down/x"), "X-API-Key", "orders-key-1"), 502, "UPSTREAM_UNAVAILABLE");
+    assertProblem(
+        Http.get(gw.server().uri("/down/x"), "X-API-Key", "orders-key-1"),
+        502,
+        "UPSTREAM_UNAVAILABLE");
   }
 
   @Test
   void upstreamSlowerThanTheTimeoutIs504() {
-    assertProblem(Http.get(gw.server().uri("/slow/x"), "X-API-Key", "orders-key-1"), 504, "UPSTREAM_TIMEOUT");
+    assertProblem(
+        Http.get(gw.server().uri("/slow/x"), "X-API-Key", "orders-key-1"), 504, "UPSTREAM_TIMEOUT");
   }
 
   @Test
@@ -82,9 +106,10 @@ class RejectionsIT {
     String marker = UUID.randomUUID().toString();
     byte[] body = new byte[Gateways.MAX_REQUEST_BYTES + 1];
     HttpResponse<String> r =
-        Http.send(HttpRequest.newBuilder(gw.server().uri("/orders/" + marker))
-            .header("X-API-Key", "orders-key-1")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        Http.send(
+            HttpRequest.newBuilder(gw.server().uri("/orders/" + marker))
+                .header("X-API-Key", "orders-key-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     assertProblem(r, 413, "REQUEST_TOO_LARGE");
     assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
   }
@@ -94,9 +119,13 @@ class RejectionsIT {
     String marker = UUID.randomUUID().toString();
     int size = Gateways.MAX_REQUEST_BYTES + 10;
     byte[] chunk = ("%x\r\n".formatted(size) + "a".repeat(size) + "\r\n0\r\n\r\n").getBytes();
-    String response = Http.raw(gw.server().port(),
-        "POST /orders/" + marker + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1\r\nTransfer-Encoding: chunked",
-        chunk);
+    String response =
+        Http.raw(
+            gw.server().port(),
+            "POST /orders/"
+                + marker
+                + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1\r\nTransfer-Encoding: chunked",
+            chunk);
     assertThat(response).startsWith("HTTP/1.1 413").contains("REQUEST_TOO_LARGE");
     assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
   }
@@ -107,17 +136,31 @@ class RejectionsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/orders/../admin", "/orders/./x", "/orders/%2e%2e/admin", "/orders/%2E/x", "/orders/a%2Fb"})
+  @ValueSource(
+      strings = {
+        "/orders/../admin",
+        "/orders/./x",
+        "/orders/%2e%2e/admin",
+        "/orders/%2E/x",
+        "/orders/a%2Fb"
+      })
   void dotSegmentsAndEncodedSlashesAre400ProblemsAndNeverReachTheUpstream(String path) {
-    String response = Http.raw(gw.server().port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1", null);
-    assertThat(response).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("\"INVALID_PATH\"");
+    String response =
+        Http.raw(
+            gw.server().port(),
+            "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1",
+            null);
+    assertThat(response)
+        .startsWith("HTTP/1.1 400")
+        .contains("application/problem+json")
+        .contains("\"INVALID_PATH\"");
     assertThat(gw.upstream().requestsContaining("admin")).isEmpty();
   }
 
   static void assertProblem(HttpResponse<String> r, int status, String errorKey) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
     JsonObject problem = Json.createReader(new StringReader(r.body())).readObject();
     assertThat(problem.getString("errorKey")).isEqualTo(errorKey);
     assertThat(problem.getInt("status")).isEqualTo(status);

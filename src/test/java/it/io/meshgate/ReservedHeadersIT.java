@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A client can never choose the plan the mesh routes on: whatever it sends, in whatever
- * spelling, the upstream sees exactly one {@code x-client-plan}, the one of its subscription.
+ * A client can never choose the plan the mesh routes on: whatever it sends, in whatever spelling,
+ * the upstream sees exactly one {@code x-client-plan}, the one of its subscription.
  */
 class ReservedHeadersIT {
   private final Gateways gw = Gateways.get();
@@ -27,8 +27,13 @@ class ReservedHeadersIT {
         List.of("X_CLIENT_PLAN: premium"),
         List.of("x-client-plan: premium", "x-client-plan: beta"),
         List.of("Connection: x-client-plan", "x-client-plan: premium"),
-        List.of("x-client-id: premium-demo-client", "X-Api-Product: other", "x-meshgate-plan: premium",
-            "x-envoy-original-path: /admin", "X-Istio-Attributes: forged", "x-forwarded-client-cert: By=spiffe://x",
+        List.of(
+            "x-client-id: premium-demo-client",
+            "X-Api-Product: other",
+            "x-meshgate-plan: premium",
+            "x-envoy-original-path: /admin",
+            "X-Istio-Attributes: forged",
+            "x-forwarded-client-cert: By=spiffe://x",
             "x-client-plan: beta"));
   }
 
@@ -36,17 +41,22 @@ class ReservedHeadersIT {
   @MethodSource("spoofs")
   void upstreamSeesExactlyOneClientPlanAndItIsTheSubscribedOne(List<String> spoofed) {
     String marker = UUID.randomUUID().toString();
-    String head = "GET /echo/" + marker + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: free-demo-key\r\n"
-        + String.join("\r\n", spoofed);
+    String head =
+        "GET /echo/"
+            + marker
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: free-demo-key\r\n"
+            + String.join("\r\n", spoofed);
     String response = Http.raw(gw.server().port(), head, null);
 
     assertThat(response).startsWith("HTTP/1.1 200");
     StubUpstream.Received received = gw.upstream().only(marker);
     assertThat(planLikeHeaders(received.headers(), "x-client-plan")).containsExactly("free");
-    assertThat(planLikeHeaders(received.headers(), "x-client-id")).containsExactly("free-demo-client");
+    assertThat(planLikeHeaders(received.headers(), "x-client-id"))
+        .containsExactly("free-demo-client");
     assertThat(planLikeHeaders(received.headers(), "x-api-product")).containsExactly("demo");
     assertThat(received.headers().keySet())
-        .noneMatch(n -> n.startsWith("x-meshgate") || n.startsWith("x-envoy") || n.startsWith("x-istio"))
+        .noneMatch(
+            n -> n.startsWith("x-meshgate") || n.startsWith("x-envoy") || n.startsWith("x-istio"))
         .doesNotContain("x-forwarded-client-cert");
   }
 

@@ -22,7 +22,8 @@ class TokenCacheIT {
     double before = signatures();
     Set<String> tokens = new HashSet<>();
     for (int i = 0; i < 1000; i++) {
-      HttpResponse<String> r = Http.get(gw.server().uri("/orders/cache-" + i), "X-API-Key", "cache-key");
+      HttpResponse<String> r =
+          Http.get(gw.server().uri("/orders/cache-" + i), "X-API-Key", "cache-key");
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
     for (int i = 0; i < 1000; i += 111) {

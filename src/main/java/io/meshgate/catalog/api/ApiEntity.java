@@ -72,19 +72,63 @@ public class ApiEntity {
     steps.add(new PolicyStepEntity(this, position, policyId, configJson));
   }
 
-  public Long getId() { return id; }
-  public String getName() { return name; }
-  public String getVersion() { return version; }
-  public String getBasePath() { return basePath; }
-  public String getUpstreamUrl() { return upstreamUrl; }
-  public String getAudience() { return audience; }
-  public void setAudience(String audience) { this.audience = audience; }
-  public ApiState getState() { return state; }
-  public void setState(ApiState state) { this.state = state; }
-  public Integer getConnectTimeoutMs() { return connectTimeoutMs; }
-  public void setConnectTimeoutMs(Integer ms) { this.connectTimeoutMs = ms; }
-  public Integer getReadTimeoutMs() { return readTimeoutMs; }
-  public void setReadTimeoutMs(Integer ms) { this.readTimeoutMs = ms; }
-  public long getRevision() { return revision; }
-  public List<PolicyStepEntity> getSteps() { return steps; }
+  public Long getId() {
+    return id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getVersion() {
+    return version;
+  }
+
+  public String getBasePath() {
+    return basePath;
+  }
+
+  public String getUpstreamUrl() {
+    return upstreamUrl;
+  }
+
+  public String getAudience() {
+    return audience;
+  }
+
+  public void setAudience(String audience) {
+    this.audience = audience;
+  }
+
+  public ApiState getState() {
+    return state;
+  }
+
+  public void setState(ApiState state) {
+    this.state = state;
+  }
+
+  public Integer getConnectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  public void setConnectTimeoutMs(Integer ms) {
+    this.connectTimeoutMs = ms;
+  }
+
+  public Integer getReadTimeoutMs() {
+    return readTimeoutMs;
+  }
+
+  public void setReadTimeoutMs(Integer ms) {
+    this.readTimeoutMs = ms;
+  }
+
+  public long getRevision() {
+    return revision;
+  }
+
+  public List<PolicyStepEntity> getSteps() {
+    return steps;
+  }
 }

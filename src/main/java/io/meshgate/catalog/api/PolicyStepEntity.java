@@ -39,8 +39,19 @@ public class PolicyStepEntity {
     this.configJson = configJson;
   }
 
-  public Long getId() { return id; }
-  public int getPosition() { return position; }
-  public String getPolicyId() { return policyId; }
-  public String getConfigJson() { return configJson; }
+  public Long getId() {
+    return id;
+  }
+
+  public int getPosition() {
+    return position;
+  }
+
+  public String getPolicyId() {
+    return policyId;
+  }
+
+  public String getConfigJson() {
+    return configJson;
+  }
 }

@@ -50,19 +50,46 @@ public class AppEntity {
     this.createdAt = now;
   }
 
-  public CredentialEntity addApiKey(String keyDigest, String keyPrefix, Instant expiresAt, Instant now) {
+  public CredentialEntity addApiKey(
+      String keyDigest, String keyPrefix, Instant expiresAt, Instant now) {
     CredentialEntity credential = new CredentialEntity(this, keyDigest, keyPrefix, expiresAt, now);
     credentials.add(credential);
     return credential;
   }
 
-  public Long getId() { return id; }
-  public String getName() { return name; }
-  public String getOwner() { return owner; }
-  public void setOwner(String owner) { this.owner = owner; }
-  public String getClientId() { return clientId; }
-  public String getClientSecretDigest() { return clientSecretDigest; }
-  public AppState getState() { return state; }
-  public void setState(AppState state) { this.state = state; }
-  public List<CredentialEntity> getCredentials() { return credentials; }
+  public Long getId() {
+    return id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getOwner() {
+    return owner;
+  }
+
+  public void setOwner(String owner) {
+    this.owner = owner;
+  }
+
+  public String getClientId() {
+    return clientId;
+  }
+
+  public String getClientSecretDigest() {
+    return clientSecretDigest;
+  }
+
+  public AppState getState() {
+    return state;
+  }
+
+  public void setState(AppState state) {
+    this.state = state;
+  }
+
+  public List<CredentialEntity> getCredentials() {
+    return credentials;
+  }
 }

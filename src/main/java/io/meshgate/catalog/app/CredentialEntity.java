@@ -42,7 +42,8 @@ public class CredentialEntity {
 
   protected CredentialEntity() {}
 
-  CredentialEntity(AppEntity app, String keyDigest, String keyPrefix, Instant expiresAt, Instant now) {
+  CredentialEntity(
+      AppEntity app, String keyDigest, String keyPrefix, Instant expiresAt, Instant now) {
     this.app = app;
     this.keyDigest = keyDigest;
     this.keyPrefix = keyPrefix;
@@ -50,11 +51,31 @@ public class CredentialEntity {
     this.createdAt = now;
   }
 
-  public Long getId() { return id; }
-  public AppEntity getApp() { return app; }
-  public String getKeyDigest() { return keyDigest; }
-  public String getKeyPrefix() { return keyPrefix; }
-  public Instant getExpiresAt() { return expiresAt; }
-  public Instant getRevokedAt() { return revokedAt; }
-  public void revoke(Instant at) { this.revokedAt = at; }
+  public Long getId() {
+    return id;
+  }
+
+  public AppEntity getApp() {
+    return app;
+  }
+
+  public String getKeyDigest() {
+    return keyDigest;
+  }
+
+  public String getKeyPrefix() {
+    return keyPrefix;
+  }
+
+  public Instant getExpiresAt() {
+    return expiresAt;
+  }
+
+  public Instant getRevokedAt() {
+    return revokedAt;
+  }
+
+  public void revoke(Instant at) {
+    this.revokedAt = at;
+  }
 }

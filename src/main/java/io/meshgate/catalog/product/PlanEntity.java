@@ -48,14 +48,43 @@ public class PlanEntity {
     this.title = title;
   }
 
-  public Long getId() { return id; }
-  public ProductEntity getProduct() { return product; }
-  public String getName() { return name; }
-  public String getTitle() { return title; }
-  public boolean isApprovalRequired() { return approvalRequired; }
-  public void setApprovalRequired(boolean approvalRequired) { this.approvalRequired = approvalRequired; }
-  public String getScopes() { return scopes; }
-  public void setScopes(String scopes) { this.scopes = scopes; }
-  public int getTokenTtlSeconds() { return tokenTtlSeconds; }
-  public void setTokenTtlSeconds(int tokenTtlSeconds) { this.tokenTtlSeconds = tokenTtlSeconds; }
+  public Long getId() {
+    return id;
+  }
+
+  public ProductEntity getProduct() {
+    return product;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getTitle() {
+    return title;
+  }
+
+  public boolean isApprovalRequired() {
+    return approvalRequired;
+  }
+
+  public void setApprovalRequired(boolean approvalRequired) {
+    this.approvalRequired = approvalRequired;
+  }
+
+  public String getScopes() {
+    return scopes;
+  }
+
+  public void setScopes(String scopes) {
+    this.scopes = scopes;
+  }
+
+  public int getTokenTtlSeconds() {
+    return tokenTtlSeconds;
+  }
+
+  public void setTokenTtlSeconds(int tokenTtlSeconds) {
+    this.tokenTtlSeconds = tokenTtlSeconds;
+  }
 }

@@ -56,9 +56,23 @@ public class ProductEntity {
     return plan;
   }
 
-  public Long getId() { return id; }
-  public String getName() { return name; }
-  public String getTitle() { return title; }
-  public Set<ApiEntity> getApis() { return apis; }
-  public List<PlanEntity> getPlans() { return plans; }
+  public Long getId() {
+    return id;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getTitle() {
+    return title;
+  }
+
+  public Set<ApiEntity> getApis() {
+    return apis;
+  }
+
+  public List<PlanEntity> getPlans() {
+    return plans;
+  }
 }

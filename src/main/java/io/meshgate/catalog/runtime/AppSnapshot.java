@@ -25,6 +25,14 @@ public record AppSnapshot(
 
   @Override
   public String toString() {
-    return "AppSnapshot[id=" + id + ", name=" + name + ", clientId=" + clientId + ", state=" + state + "]";
+    return "AppSnapshot[id="
+        + id
+        + ", name="
+        + name
+        + ", clientId="
+        + clientId
+        + ", state="
+        + state
+        + "]";
   }
 }

@@ -45,7 +45,8 @@ public class CatalogCache {
         if (current == null) {
           current =
               reader.publishedApis().stream()
-                  .sorted(Comparator.comparingInt((ApiSnapshot a) -> a.basePath().length()).reversed())
+                  .sorted(
+                      Comparator.comparingInt((ApiSnapshot a) -> a.basePath().length()).reversed())
                   .toList();
           apis = current;
         }

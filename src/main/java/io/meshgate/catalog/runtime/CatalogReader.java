@@ -23,8 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads the catalog from the database and turns entities into immutable snapshots. Called only
- * on cache misses; the data plane never holds an entity.
+ * Reads the catalog from the database and turns entities into immutable snapshots. Called only on
+ * cache misses; the data plane never holds an entity.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.REQUIRED)
@@ -43,7 +43,9 @@ public class CatalogReader {
             .getResultList();
     Map<Long, Set<Long>> productsByApi = new HashMap<>();
     for (ProductEntity product :
-        em.createQuery("select distinct p from ProductEntity p left join fetch p.apis", ProductEntity.class)
+        em.createQuery(
+                "select distinct p from ProductEntity p left join fetch p.apis",
+                ProductEntity.class)
             .getResultList()) {
       for (ApiEntity api : product.getApis()) {
         productsByApi.computeIfAbsent(api.getId(), id -> new HashSet<>()).add(product.getId());
@@ -53,7 +55,10 @@ public class CatalogReader {
     for (ApiEntity api : apis) {
       List<ApiSnapshot.PolicyStepSnapshot> steps =
           api.getSteps().stream()
-              .map(s -> new ApiSnapshot.PolicyStepSnapshot(s.getPosition(), s.getPolicyId(), s.getConfigJson()))
+              .map(
+                  s ->
+                      new ApiSnapshot.PolicyStepSnapshot(
+                          s.getPosition(), s.getPolicyId(), s.getConfigJson()))
               .toList();
       snapshots.add(
           new ApiSnapshot(
@@ -75,14 +80,19 @@ public class CatalogReader {
   /** The API key with that digest, if any (revoked and expired keys included: callers decide). */
   public Optional<CredentialSnapshot> credentialByDigest(String keyDigestHex) {
     return em.createQuery(
-            "select c from CredentialEntity c join fetch c.app where c.keyDigest = :d", CredentialEntity.class)
+            "select c from CredentialEntity c join fetch c.app where c.keyDigest = :d",
+            CredentialEntity.class)
         .setParameter("d", keyDigestHex)
         .getResultStream()
         .findFirst()
         .map(
             c ->
                 new CredentialSnapshot(
-                    c.getId(), c.getApp().getId(), c.getKeyPrefix(), c.getExpiresAt(), c.getRevokedAt()));
+                    c.getId(),
+                    c.getApp().getId(),
+                    c.getKeyPrefix(),
+                    c.getExpiresAt(),
+                    c.getRevokedAt()));
   }
 
   public Optional<AppSnapshot> appById(long appId) {
@@ -100,7 +110,8 @@ public class CatalogReader {
   /** The catalog revision: bumped by every catalog write. */
   public long revision() {
     Object value =
-        em.createNativeQuery("select revision from catalog_revision where id = 1").getSingleResult();
+        em.createNativeQuery("select revision from catalog_revision where id = 1")
+            .getSingleResult();
     return ((Number) value).longValue();
   }
 

@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param expiresAt {@code null} when the key never expires
  * @param revokedAt {@code null} unless revoked
  */
-public record CredentialSnapshot(long id, long appId, String prefix, Instant expiresAt, Instant revokedAt) {
+public record CredentialSnapshot(
+    long id, long appId, String prefix, Instant expiresAt, Instant revokedAt) {
 
   /** Whether the key may be used at {@code now}. */
   public boolean usableAt(Instant now) {

@@ -4,8 +4,8 @@ import jakarta.json.JsonObject;
 import java.util.List;
 
 /**
- * A declarative catalog: APIs, products with plans, apps with credentials and subscriptions.
- * The demo catalog is one; {@code MESHGATE_SEED_FILE} can name another to bootstrap a server (for
+ * A declarative catalog: APIs, products with plans, apps with credentials and subscriptions. The
+ * demo catalog is one; {@code MESHGATE_SEED_FILE} can name another to bootstrap a server (for
  * example a CI environment). Seeding only adds what is missing, by name; it never changes or
  * deletes existing entries, so it is safe on every start.
  */
@@ -36,11 +36,15 @@ public record CatalogSeed(List<ApiSeed> apis, List<ProductSeed> products, List<A
   public record ProductSeed(String name, String title, List<String> apis, List<PlanSeed> plans) {}
 
   public record PlanSeed(
-      String name, String title, Boolean approvalRequired, List<String> scopes, Integer tokenTtlSeconds) {}
+      String name,
+      String title,
+      Boolean approvalRequired,
+      List<String> scopes,
+      Integer tokenTtlSeconds) {}
 
   /**
-   * An app. Secrets and keys are given in clear here and stored only as digests; use seed files
-   * for demos and test environments, the admin API for real apps.
+   * An app. Secrets and keys are given in clear here and stored only as digests; use seed files for
+   * demos and test environments, the admin API for real apps.
    */
   public record AppSeed(
       String name,

@@ -41,7 +41,9 @@ public class CatalogSeeder {
 
   /** Parses a seed document; unknown fields are errors. */
   public static CatalogSeed parse(String json) {
-    try (Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().setProperty("jsonb.fail-on-unknown-properties", true))) {
+    try (Jsonb jsonb =
+        JsonbBuilder.create(
+            new JsonbConfig().setProperty("jsonb.fail-on-unknown-properties", true))) {
       return jsonb.fromJson(json, CatalogSeed.class);
     } catch (Exception e) {
       throw new IllegalArgumentException("Not a valid catalog seed: " + e.getMessage(), e);
@@ -58,9 +60,17 @@ public class CatalogSeeder {
         continue;
       }
       ApiEntity entity =
-          new ApiEntity(api.name(), Optional.ofNullable(api.version()).orElse("v1"), api.basePath(), api.upstreamUrl(), now);
+          new ApiEntity(
+              api.name(),
+              Optional.ofNullable(api.version()).orElse("v1"),
+              api.basePath(),
+              api.upstreamUrl(),
+              now);
       entity.setAudience(api.audience());
-      entity.setState(api.state() == null ? ApiState.PUBLISHED : ApiState.valueOf(api.state().toUpperCase(Locale.ROOT)));
+      entity.setState(
+          api.state() == null
+              ? ApiState.PUBLISHED
+              : ApiState.valueOf(api.state().toUpperCase(Locale.ROOT)));
       entity.setConnectTimeoutMs(api.connectTimeoutMs());
       entity.setReadTimeoutMs(api.readTimeoutMs());
       List<ApiSnapshot.PolicyStepSnapshot> steps = new ArrayList<>();
@@ -79,22 +89,33 @@ public class CatalogSeeder {
     for (CatalogSeed.ProductSeed product : seed.products()) {
       ProductEntity entity = findProduct(product.name()).orElse(null);
       if (entity == null) {
-        entity = new ProductEntity(product.name(), Optional.ofNullable(product.title()).orElse(product.name()), now);
+        entity =
+            new ProductEntity(
+                product.name(), Optional.ofNullable(product.title()).orElse(product.name()), now);
         em.persist(entity);
         added++;
       }
       for (String apiName : product.apis() == null ? List.<String>of() : product.apis()) {
         ApiEntity api =
             findApi(apiName)
-                .orElseThrow(() -> new IllegalArgumentException(
-                    source + ": product '" + product.name() + "' bundles unknown API '" + apiName + "'"));
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            source
+                                + ": product '"
+                                + product.name()
+                                + "' bundles unknown API '"
+                                + apiName
+                                + "'"));
         entity.getApis().add(api);
       }
-      for (CatalogSeed.PlanSeed plan : product.plans() == null ? List.<CatalogSeed.PlanSeed>of() : product.plans()) {
+      for (CatalogSeed.PlanSeed plan :
+          product.plans() == null ? List.<CatalogSeed.PlanSeed>of() : product.plans()) {
         if (entity.getPlans().stream().anyMatch(p -> p.getName().equals(plan.name()))) {
           continue;
         }
-        PlanEntity p = entity.addPlan(plan.name(), Optional.ofNullable(plan.title()).orElse(plan.name()));
+        PlanEntity p =
+            entity.addPlan(plan.name(), Optional.ofNullable(plan.title()).orElse(plan.name()));
         p.setApprovalRequired(Boolean.TRUE.equals(plan.approvalRequired()));
         p.setScopes(plan.scopes() == null ? "" : String.join(" ", plan.scopes()));
         if (plan.tokenTtlSeconds() != null) {
@@ -114,24 +135,45 @@ public class CatalogSeeder {
       AppEntity entity =
           new AppEntity(app.name(), app.clientId(), digester.digestHex(app.clientSecret()), now);
       for (String key : app.apiKeys() == null ? List.<String>of() : app.apiKeys()) {
-        entity.addApiKey(digester.digestHex(key), key.substring(0, Math.min(KEY_PREFIX_LENGTH, key.length())), null, now);
+        entity.addApiKey(
+            digester.digestHex(key),
+            key.substring(0, Math.min(KEY_PREFIX_LENGTH, key.length())),
+            null,
+            now);
       }
       em.persist(entity);
       for (CatalogSeed.SubscriptionSeed sub :
-          app.subscriptions() == null ? List.<CatalogSeed.SubscriptionSeed>of() : app.subscriptions()) {
+          app.subscriptions() == null
+              ? List.<CatalogSeed.SubscriptionSeed>of()
+              : app.subscriptions()) {
         PlanEntity plan =
             findProduct(sub.product())
-                .flatMap(p -> p.getPlans().stream().filter(pl -> pl.getName().equals(sub.plan())).findFirst())
-                .orElseThrow(() -> new IllegalArgumentException(
-                    source + ": app '" + app.name() + "' subscribes to unknown plan " + sub.product() + "/" + sub.plan()));
+                .flatMap(
+                    p ->
+                        p.getPlans().stream()
+                            .filter(pl -> pl.getName().equals(sub.plan()))
+                            .findFirst())
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            source
+                                + ": app '"
+                                + app.name()
+                                + "' subscribes to unknown plan "
+                                + sub.product()
+                                + "/"
+                                + sub.plan()));
         SubscriptionState state =
-            sub.state() == null ? SubscriptionState.ACTIVE : SubscriptionState.valueOf(sub.state().toUpperCase(Locale.ROOT));
+            sub.state() == null
+                ? SubscriptionState.ACTIVE
+                : SubscriptionState.valueOf(sub.state().toUpperCase(Locale.ROOT));
         em.persist(new SubscriptionEntity(entity, plan, state, now));
       }
       added++;
     }
     if (added > 0) {
-      em.createNativeQuery("update catalog_revision set revision = revision + 1 where id = 1").executeUpdate();
+      em.createNativeQuery("update catalog_revision set revision = revision + 1 where id = 1")
+          .executeUpdate();
       LOG.info("MESHGATE-SEED: added " + added + " catalog entries from " + source);
     }
     return added;

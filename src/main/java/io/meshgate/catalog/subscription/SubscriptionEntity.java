@@ -56,9 +56,23 @@ public class SubscriptionEntity {
     this.updatedAt = now;
   }
 
-  public Long getId() { return id; }
-  public AppEntity getApp() { return app; }
-  public PlanEntity getPlan() { return plan; }
-  public ProductEntity getProduct() { return product; }
-  public SubscriptionState getState() { return state; }
+  public Long getId() {
+    return id;
+  }
+
+  public AppEntity getApp() {
+    return app;
+  }
+
+  public PlanEntity getPlan() {
+    return plan;
+  }
+
+  public ProductEntity getProduct() {
+    return product;
+  }
+
+  public SubscriptionState getState() {
+    return state;
+  }
 }

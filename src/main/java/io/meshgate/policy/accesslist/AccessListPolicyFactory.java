@@ -42,7 +42,9 @@ public class AccessListPolicyFactory implements PolicyFactory<AccessListPolicyCo
       policies.add(new IpPolicy(allow, deny));
     }
     if (!config.allowClientIds().isEmpty() || !config.denyClientIds().isEmpty()) {
-      policies.add(new ClientIdPolicy(Set.copyOf(config.allowClientIds()), Set.copyOf(config.denyClientIds())));
+      policies.add(
+          new ClientIdPolicy(
+              Set.copyOf(config.allowClientIds()), Set.copyOf(config.denyClientIds())));
     }
     return policies;
   }
@@ -94,7 +96,9 @@ public class AccessListPolicyFactory implements PolicyFactory<AccessListPolicyCo
 
     private static PolicyResult refuse(InetAddress client) {
       return PolicyResult.reject(
-          403, ACCESS_DENIED, "Calls from " + client.getHostAddress() + " are not allowed for this API");
+          403,
+          ACCESS_DENIED,
+          "Calls from " + client.getHostAddress() + " are not allowed for this API");
     }
   }
 
@@ -115,8 +119,11 @@ public class AccessListPolicyFactory implements PolicyFactory<AccessListPolicyCo
     @Override
     public PolicyResult onRequest(ExchangeContext exchange) {
       String clientId = exchange.app() == null ? null : exchange.app().clientId();
-      if (clientId == null || deny.contains(clientId) || (!allow.isEmpty() && !allow.contains(clientId))) {
-        return PolicyResult.reject(403, ACCESS_DENIED, "This client is not allowed to call this API");
+      if (clientId == null
+          || deny.contains(clientId)
+          || (!allow.isEmpty() && !allow.contains(clientId))) {
+        return PolicyResult.reject(
+            403, ACCESS_DENIED, "This client is not allowed to call this API");
       }
       return PolicyResult.proceed();
     }

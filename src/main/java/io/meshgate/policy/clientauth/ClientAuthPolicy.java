@@ -21,6 +21,7 @@ public final class ClientAuthPolicy implements Policy {
   public static final String INVALID = "CLIENT_AUTH_INVALID";
   public static final String APP_SUSPENDED = "CLIENT_AUTH_APP_SUSPENDED";
   private static final String BASIC = "basic ";
+
   /** Stands for a query key with a broken percent-escape: never a valid key, so it is refused. */
   private static final String BAD_ENCODING = "\u0000bad-encoding";
 
@@ -124,7 +125,8 @@ public final class ClientAuthPolicy implements Policy {
     return admit(exchange, appsById.apply(key.appId()));
   }
 
-  private PolicyResult authenticateClientSecret(ExchangeContext exchange, String clientId, String secret) {
+  private PolicyResult authenticateClientSecret(
+      ExchangeContext exchange, String clientId, String secret) {
     if (clientId == null || secret == null || clientId.isEmpty()) {
       return reject(INVALID, "Client credentials need both a client id and a client secret");
     }
@@ -140,7 +142,8 @@ public final class ClientAuthPolicy implements Policy {
       return reject(INVALID, "The credential is not valid");
     }
     if (!app.get().active()) {
-      return PolicyResult.reject(403, APP_SUSPENDED, "The app '" + app.get().name() + "' is suspended");
+      return PolicyResult.reject(
+          403, APP_SUSPENDED, "The app '" + app.get().name() + "' is suspended");
     }
     exchange.app(app.get());
     return PolicyResult.proceed();
@@ -164,7 +167,9 @@ public final class ClientAuthPolicy implements Policy {
       if (name.equals(apiKeyQueryParam)) {
         if (found == null) {
           try {
-            found = java.net.URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+            found =
+                java.net.URLDecoder.decode(
+                    eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
           } catch (IllegalArgumentException badEscape) {
             found = BAD_ENCODING;
           }
@@ -189,11 +194,15 @@ public final class ClientAuthPolicy implements Policy {
     String decoded;
     try {
       decoded =
-          new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()), StandardCharsets.UTF_8);
+          new String(
+              Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()),
+              StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return new String[] {"", null};
     }
     int colon = decoded.indexOf(':');
-    return colon < 0 ? new String[] {decoded, null} : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    return colon < 0
+        ? new String[] {decoded, null}
+        : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
   }
 }

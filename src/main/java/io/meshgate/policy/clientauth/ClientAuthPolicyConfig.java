@@ -7,10 +7,15 @@ import java.util.List;
 /** Config of {@code client-auth}; omitted fields take the documented defaults. */
 public record ClientAuthPolicyConfig(
     @Size(min = 1, message = "must list at least one method")
-        List<@Pattern(regexp = "api-key|client-secret", message = "must be api-key or client-secret") String>
+        List<
+                @Pattern(
+                    regexp = "api-key|client-secret",
+                    message = "must be api-key or client-secret")
+                String>
             methods,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String apiKeyHeader,
-    @Pattern(regexp = "[A-Za-z0-9._~-]{1,64}", message = "must be a query parameter name") String apiKeyQueryParam,
+    @Pattern(regexp = "[A-Za-z0-9._~-]{1,64}", message = "must be a query parameter name")
+        String apiKeyQueryParam,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String clientIdHeader,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String clientSecretHeader) {
 

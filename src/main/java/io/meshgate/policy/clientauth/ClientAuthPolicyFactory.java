@@ -30,6 +30,10 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
   public List<Policy> create(ClientAuthPolicyConfig config) {
     return List.of(
         new ClientAuthPolicy(
-            config, digester, catalog::credentialByDigest, catalog::appById, catalog::appByClientId));
+            config,
+            digester,
+            catalog::credentialByDigest,
+            catalog::appById,
+            catalog::appByClientId));
   }
 }

@@ -5,8 +5,8 @@
  * sent a well-formed one, else generated). Names come from {@code meshgate.headers.*}.
  *
  * <p>Reserved headers (these names, {@code x-meshgate-*}, {@code x-envoy-*}, {@code x-istio-*},
- * {@code x-forwarded-client-cert} and any configured extra) are stripped from every request
- * before any policy runs, in every spelling, whether or not an API has this step.
+ * {@code x-forwarded-client-cert} and any configured extra) are stripped from every request before
+ * any policy runs, in every spelling, whether or not an API has this step.
  *
  * <p>Config: none. Error keys: none.
  */

@@ -49,7 +49,8 @@ public class SubscriptionPolicyFactory implements PolicyFactory<SubscriptionPoli
       AppSnapshot app = exchange.app();
       if (app == null) {
         // Only reachable when an API has no client-auth step: nobody to look up.
-        return PolicyResult.reject(403, REQUIRED, "This API needs an authenticated app with a subscription");
+        return PolicyResult.reject(
+            403, REQUIRED, "This API needs an authenticated app with a subscription");
       }
       Set<Long> products = exchange.api().productIds();
       SubscriptionSnapshot pending = null;
@@ -70,14 +71,20 @@ public class SubscriptionPolicyFactory implements PolicyFactory<SubscriptionPoli
       }
       if (suspended != null) {
         return PolicyResult.reject(
-            403, SUSPENDED, "The subscription to plan '" + suspended.plan().name() + "' is suspended");
+            403,
+            SUSPENDED,
+            "The subscription to plan '" + suspended.plan().name() + "' is suspended");
       }
       if (pending != null) {
         return PolicyResult.reject(
-            403, PENDING, "The subscription to plan '" + pending.plan().name() + "' is awaiting approval");
+            403,
+            PENDING,
+            "The subscription to plan '" + pending.plan().name() + "' is awaiting approval");
       }
       return PolicyResult.reject(
-          403, REQUIRED, "The app '" + app.name() + "' has no subscription to a product with this API");
+          403,
+          REQUIRED,
+          "The app '" + app.name() + "' has no subscription to a product with this API");
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Policy {@code subscription}: the authenticated app needs an active subscription to a plan of a
- * product that bundles this API. The plan found is what the token and headers policies put in
- * front of the mesh. No config.
+ * product that bundles this API. The plan found is what the token and headers policies put in front
+ * of the mesh. No config.
  *
  * <p>Error keys:
  *

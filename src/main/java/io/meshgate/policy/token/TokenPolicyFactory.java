@@ -52,7 +52,9 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
     public PolicyResult onRequest(ExchangeContext exchange) {
       if (exchange.app() == null || exchange.plan() == null) {
         return PolicyResult.reject(
-            403, "TOKEN_SUBSCRIPTION_REQUIRED", "A gateway token needs an app with an active subscription");
+            403,
+            "TOKEN_SUBSCRIPTION_REQUIRED",
+            "A gateway token needs an app with an active subscription");
       }
       try {
         exchange.gatewayToken(
@@ -63,7 +65,8 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
                 audience != null ? audience : exchange.api().audience()));
         return PolicyResult.proceed();
       } catch (SigningUnavailableException e) {
-        return PolicyResult.reject(503, SIGNING_UNAVAILABLE, "The gateway cannot sign tokens right now");
+        return PolicyResult.reject(
+            503, SIGNING_UNAVAILABLE, "The gateway cannot sign tokens right now");
       }
     }
   }

@@ -11,8 +11,8 @@
  *
  * <ul>
  *   <li>{@code TOKEN_SIGNING_UNAVAILABLE} (503): the gateway has no usable active signing key.
- *   <li>{@code TOKEN_SUBSCRIPTION_REQUIRED} (403): the API has a token step but the call reached
- *       it without an app and an active subscription (no client-auth or subscription step).
+ *   <li>{@code TOKEN_SUBSCRIPTION_REQUIRED} (403): the API has a token step but the call reached it
+ *       without an app and an active subscription (no client-auth or subscription step).
  * </ul>
  */
 package io.meshgate.policy.token;

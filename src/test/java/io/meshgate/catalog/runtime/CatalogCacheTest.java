@@ -12,9 +12,11 @@ class CatalogCacheTest {
 
   @Test
   void publishedApisAreLongestBasePathFirstAndLoadedOnce() {
-    FakeCatalog catalog = new FakeCatalog().api(api(1, "/")).api(api(2, "/shop/orders")).api(api(3, "/shop"));
+    FakeCatalog catalog =
+        new FakeCatalog().api(api(1, "/")).api(api(2, "/shop/orders")).api(api(3, "/shop"));
 
-    assertThat(catalog.cache().publishedApis()).extracting(ApiSnapshot::basePath)
+    assertThat(catalog.cache().publishedApis())
+        .extracting(ApiSnapshot::basePath)
         .containsExactly("/shop/orders", "/shop", "/");
     catalog.cache().publishedApis();
     assertThat(catalog.reads()).isEqualTo(1);
@@ -50,6 +52,16 @@ class CatalogCacheTest {
 
   static ApiSnapshot api(long id, String basePath) {
     return new ApiSnapshot(
-        id, "api-" + id, "v1", basePath, URI.create("http://up:8080"), "api-" + id, null, null, 1L, List.of(), Set.of());
+        id,
+        "api-" + id,
+        "v1",
+        basePath,
+        URI.create("http://up:8080"),
+        "api-" + id,
+        null,
+        null,
+        1L,
+        List.of(),
+        Set.of());
   }
 }

@@ -35,7 +35,8 @@ class AccessListPolicyFactoryTest {
 
   @Test
   void ipAndClientListsBuildOnePolicyPerStage() {
-    List<Policy> policies = factory.create(config(null, List.of("192.0.2.1"), List.of("good"), null));
+    List<Policy> policies =
+        factory.create(config(null, List.of("192.0.2.1"), List.of("good"), null));
     assertThat(policies)
         .extracting(Policy::stage)
         .containsExactly(PolicyStage.ACCESS_LIST, PolicyStage.CLIENT_ACCESS);
@@ -47,7 +48,9 @@ class AccessListPolicyFactoryTest {
 
     assertThat(ip.onRequest(exchangeFrom("10.1.1.1"))).isSameAs(PolicyResult.PROCEED);
     assertThat(ip.onRequest(exchangeFrom("10.6.6.6")))
-        .isEqualTo(PolicyResult.reject(403, "ACCESS_DENIED", "Calls from 10.6.6.6 are not allowed for this API"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "ACCESS_DENIED", "Calls from 10.6.6.6 are not allowed for this API"));
   }
 
   @Test
@@ -57,7 +60,9 @@ class AccessListPolicyFactoryTest {
     assertThat(ip.onRequest(exchangeFrom("10.200.0.1"))).isSameAs(PolicyResult.PROCEED);
     assertThat(ip.onRequest(exchangeFrom("2001:db8::5"))).isSameAs(PolicyResult.PROCEED);
     assertThat(ip.onRequest(exchangeFrom("192.0.2.1")))
-        .isEqualTo(PolicyResult.reject(403, "ACCESS_DENIED", "Calls from 192.0.2.1 are not allowed for this API"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "ACCESS_DENIED", "Calls from 192.0.2.1 are not allowed for this API"));
     assertThat(ip.onRequest(exchangeFrom("2001:db9::1")))
         .isInstanceOfSatisfying(
             PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("ACCESS_DENIED"));
@@ -76,7 +81,9 @@ class AccessListPolicyFactoryTest {
     Policy ip = single(config(null, List.of("10.0.0.0/8"), null, null));
 
     assertThat(ip.onRequest(exchangeFrom("::ffff:10.1.2.3")))
-        .isEqualTo(PolicyResult.reject(403, "ACCESS_DENIED", "Calls from 10.1.2.3 are not allowed for this API"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "ACCESS_DENIED", "Calls from 10.1.2.3 are not allowed for this API"));
   }
 
   @Test
@@ -86,9 +93,13 @@ class AccessListPolicyFactoryTest {
 
     assertThat(clients.onRequest(withApp("alpha"))).isSameAs(PolicyResult.PROCEED);
     assertThat(clients.onRequest(withApp("beta")))
-        .isEqualTo(PolicyResult.reject(403, "ACCESS_DENIED", "This client is not allowed to call this API"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "ACCESS_DENIED", "This client is not allowed to call this API"));
     assertThat(clients.onRequest(withApp("gamma")))
-        .isEqualTo(PolicyResult.reject(403, "ACCESS_DENIED", "This client is not allowed to call this API"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "ACCESS_DENIED", "This client is not allowed to call this API"));
   }
 
   @Test
@@ -104,7 +115,9 @@ class AccessListPolicyFactoryTest {
     Policy clients = single(config(null, null, null, List.of("mallory")));
 
     assertThat(clients.onRequest(exchangeFrom("192.0.2.1")))
-        .isEqualTo(PolicyResult.reject(403, "ACCESS_DENIED", "This client is not allowed to call this API"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "ACCESS_DENIED", "This client is not allowed to call this API"));
   }
 
   @Test
@@ -113,10 +126,7 @@ class AccessListPolicyFactoryTest {
             () ->
                 factory.create(
                     config(
-                        List.of("10.0.0.0/33"),
-                        List.of("10.0.0.0/8", "example.com"),
-                        null,
-                        null)))
+                        List.of("10.0.0.0/33"), List.of("10.0.0.0/8", "example.com"), null, null)))
         .isInstanceOfSatisfying(
             InvalidPolicyConfigException.class,
             e ->
@@ -128,9 +138,13 @@ class AccessListPolicyFactoryTest {
 
   @Test
   void invalidDenyEntryMessage() {
-    assertThatThrownBy(() -> factory.create(config(null, List.of("10.0.0.0/8", "::ffff:1.2.3.4/64"), null, null)))
+    assertThatThrownBy(
+            () ->
+                factory.create(
+                    config(null, List.of("10.0.0.0/8", "::ffff:1.2.3.4/64"), null, null)))
         .isInstanceOf(InvalidPolicyConfigException.class)
-        .hasMessage("denyIps[1]: an IPv4-mapped block needs a prefix of at least 96 (was '::ffff:1.2.3.4/64')");
+        .hasMessage(
+            "denyIps[1]: an IPv4-mapped block needs a prefix of at least 96 (was '::ffff:1.2.3.4/64')");
   }
 
   private Policy single(AccessListPolicyConfig config) {
@@ -146,7 +160,10 @@ class AccessListPolicyFactoryTest {
   }
 
   private static AccessListPolicyConfig config(
-      List<String> allowIps, List<String> denyIps, List<String> allowClientIds, List<String> denyClientIds) {
+      List<String> allowIps,
+      List<String> denyIps,
+      List<String> allowClientIds,
+      List<String> denyClientIds) {
     return new AccessListPolicyConfig(allowIps, denyIps, allowClientIds, denyClientIds);
   }
 }

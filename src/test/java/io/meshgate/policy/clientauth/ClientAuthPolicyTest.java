@@ -24,7 +24,9 @@ class ClientAuthPolicyTest {
   private static final String BOTH_CHALLENGES =
       "ApiKey realm=\"meshgate\", header=\"X-API-Key\", Basic realm=\"meshgate\"";
 
-  private final SecretDigester digester = SecretDigester.withPepper("test-pepper-32-bytes-long-enough".getBytes(StandardCharsets.UTF_8));
+  private final SecretDigester digester =
+      SecretDigester.withPepper(
+          "test-pepper-32-bytes-long-enough".getBytes(StandardCharsets.UTF_8));
   private final Map<String, CredentialSnapshot> credentials = new HashMap<>();
   private final Map<Long, AppSnapshot> appsById = new HashMap<>();
   private final Map<String, AppSnapshot> appsByClientId = new HashMap<>();
@@ -60,7 +62,8 @@ class ClientAuthPolicyTest {
 
   @Test
   void customApiKeyHeader() {
-    ClientAuthPolicy policy = policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Shop-Key", null, null, null));
+    ClientAuthPolicy policy =
+        policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Shop-Key", null, null, null));
     ExchangeContext exchange = exchange(headers("x-shop-key", "good-key", "X-API-Key", "good-key"));
 
     assertThat(policy.onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
@@ -90,28 +93,34 @@ class ClientAuthPolicyTest {
   void emptyApiKeyCountsAsMissing() {
     assertThat(defaults().onRequest(exchange(headers("X-API-Key", ""))))
         .isInstanceOfSatisfying(
-            PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
   }
 
   @Test
   void challengeListsOnlyTheAcceptedMethods() {
-    ClientAuthPolicy keysOnly = policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Key", null, null, null));
-    ClientAuthPolicy secretsOnly = policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null));
+    ClientAuthPolicy keysOnly =
+        policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Key", null, null, null));
+    ClientAuthPolicy secretsOnly =
+        policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null));
 
     assertThat(((PolicyResult.Reject) keysOnly.onRequest(exchange(headers()))).headers())
-        .containsExactly(Map.entry("WWW-Authenticate", "ApiKey realm=\"meshgate\", header=\"X-Key\""));
+        .containsExactly(
+            Map.entry("WWW-Authenticate", "ApiKey realm=\"meshgate\", header=\"X-Key\""));
     assertThat(((PolicyResult.Reject) secretsOnly.onRequest(exchange(headers()))).headers())
         .containsExactly(Map.entry("WWW-Authenticate", "Basic realm=\"meshgate\""));
   }
 
   @Test
   void keysAreIgnoredWhenTheMethodIsNotAccepted() {
-    ClientAuthPolicy secretsOnly = policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null));
+    ClientAuthPolicy secretsOnly =
+        policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null));
     ExchangeContext exchange = exchange(headers("X-API-Key", "good-key"));
 
     assertThat(secretsOnly.onRequest(exchange))
         .isInstanceOfSatisfying(
-            PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
     assertThat(exchange.upstreamHeaders().contains("x-api-key")).isFalse();
   }
 
@@ -130,9 +139,11 @@ class ClientAuthPolicyTest {
   @Test
   void keyIsGoodUntilItsExpiryAndNotAfter() {
     ClientAuthPolicy policy = defaults();
-    assertThat(policy.onRequest(exchange(headers("X-API-Key", "later-key")))).isSameAs(PolicyResult.PROCEED);
+    assertThat(policy.onRequest(exchange(headers("X-API-Key", "later-key"))))
+        .isSameAs(PolicyResult.PROCEED);
 
-    ExchangeContext later = exchange(NOW.plusSeconds(1), "203.0.113.7", null, headers("X-API-Key", "later-key"));
+    ExchangeContext later =
+        exchange(NOW.plusSeconds(1), "203.0.113.7", null, headers("X-API-Key", "later-key"));
     assertThat(policy.onRequest(later)).isEqualTo(invalid("The API key has expired"));
   }
 
@@ -146,7 +157,8 @@ class ClientAuthPolicyTest {
   void keyOfASuspendedApp() {
     ExchangeContext exchange = exchange(headers("X-API-Key", "frozen-key"));
     assertThat(defaults().onRequest(exchange))
-        .isEqualTo(PolicyResult.reject(403, "CLIENT_AUTH_APP_SUSPENDED", "The app 'frozen' is suspended"));
+        .isEqualTo(
+            PolicyResult.reject(403, "CLIENT_AUTH_APP_SUSPENDED", "The app 'frozen' is suspended"));
     assertThat(exchange.app()).isNull();
   }
 
@@ -175,14 +187,21 @@ class ClientAuthPolicyTest {
   void basicSchemeIsCaseInsensitiveAndSecretMayContainColons() {
     appsByClientId.put("colon", app(3L, "colon", AppState.ACTIVE, "a:b:c"));
     ExchangeContext exchange =
-        exchange(headers("authorization", "BASIC " + Base64.getEncoder().encodeToString("colon:a:b:c".getBytes(StandardCharsets.UTF_8))));
+        exchange(
+            headers(
+                "authorization",
+                "BASIC "
+                    + Base64.getEncoder()
+                        .encodeToString("colon:a:b:c".getBytes(StandardCharsets.UTF_8))));
 
     assertThat(defaults().onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
   }
 
   @Test
   void wrongSecret() {
-    assertThat(defaults().onRequest(exchange(headers("X-Client-Id", "shop", "X-Client-Secret", "guess"))))
+    assertThat(
+            defaults()
+                .onRequest(exchange(headers("X-Client-Id", "shop", "X-Client-Secret", "guess"))))
         .isEqualTo(invalid("The client credentials are not valid"));
     assertThat(defaults().onRequest(exchange(headers("Authorization", basic("shop:guess")))))
         .isEqualTo(invalid("The client credentials are not valid"));
@@ -190,16 +209,21 @@ class ClientAuthPolicyTest {
 
   @Test
   void unknownClientId() {
-    assertThat(defaults().onRequest(exchange(headers("X-Client-Id", "ghost", "X-Client-Secret", "s3cret"))))
+    assertThat(
+            defaults()
+                .onRequest(exchange(headers("X-Client-Id", "ghost", "X-Client-Secret", "s3cret"))))
         .isEqualTo(invalid("The client credentials are not valid"));
   }
 
   @Test
   void idWithoutSecretOrSecretWithoutId() {
     String message = "Client credentials need both a client id and a client secret";
-    assertThat(defaults().onRequest(exchange(headers("X-Client-Id", "shop")))).isEqualTo(invalid(message));
-    assertThat(defaults().onRequest(exchange(headers("X-Client-Secret", "s3cret")))).isEqualTo(invalid(message));
-    assertThat(defaults().onRequest(exchange(headers("Authorization", basic("shop"))))).isEqualTo(invalid(message));
+    assertThat(defaults().onRequest(exchange(headers("X-Client-Id", "shop"))))
+        .isEqualTo(invalid(message));
+    assertThat(defaults().onRequest(exchange(headers("X-Client-Secret", "s3cret"))))
+        .isEqualTo(invalid(message));
+    assertThat(defaults().onRequest(exchange(headers("Authorization", basic("shop")))))
+        .isEqualTo(invalid(message));
     assertThat(defaults().onRequest(exchange(headers("Authorization", "Basic !!not-base64!!"))))
         .isEqualTo(invalid(message));
   }
@@ -208,13 +232,18 @@ class ClientAuthPolicyTest {
   void bearerAuthorizationIsNotAClientCredential() {
     assertThat(defaults().onRequest(exchange(headers("Authorization", "Bearer abc"))))
         .isInstanceOfSatisfying(
-            PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
   }
 
   @Test
   void suspendedAppWithRightSecret() {
-    assertThat(defaults().onRequest(exchange(headers("X-Client-Id", "frozen", "X-Client-Secret", "frozen-secret"))))
-        .isEqualTo(PolicyResult.reject(403, "CLIENT_AUTH_APP_SUSPENDED", "The app 'frozen' is suspended"));
+    assertThat(
+            defaults()
+                .onRequest(
+                    exchange(headers("X-Client-Id", "frozen", "X-Client-Secret", "frozen-secret"))))
+        .isEqualTo(
+            PolicyResult.reject(403, "CLIENT_AUTH_APP_SUSPENDED", "The app 'frozen' is suspended"));
   }
 
   @Test
@@ -223,7 +252,8 @@ class ClientAuthPolicyTest {
 
     assertThat(defaults().onRequest(exchange))
         .isInstanceOfSatisfying(
-            PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
     assertThat(exchange.rawQuery()).isEqualTo("a=1&apikey=good-key");
   }
 
@@ -240,7 +270,8 @@ class ClientAuthPolicyTest {
   @Test
   void queryKeyIsPercentDecodedAndEveryOccurrenceRemoved() {
     key("k+y/=", new CredentialSnapshot(17L, 1L, "k+y/", null, null));
-    ExchangeContext exchange = exchange("203.0.113.7", "apikey=k%2By%2F%3D&x=%2F&apikey=other", headers());
+    ExchangeContext exchange =
+        exchange("203.0.113.7", "apikey=k%2By%2F%3D&x=%2F&apikey=other", headers());
 
     assertThat(queryKeys().onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
     assertThat(exchange.rawQuery()).isEqualTo("x=%2F");
@@ -268,7 +299,8 @@ class ClientAuthPolicyTest {
 
     assertThat(queryKeys().onRequest(exchange))
         .isInstanceOfSatisfying(
-            PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
     assertThat(exchange.rawQuery()).isEqualTo("apikeys=1&xapikey=2&APIKEY=3");
   }
 
@@ -282,7 +314,8 @@ class ClientAuthPolicyTest {
 
   @Test
   void queryKeyNeverReachesUpstreamEvenWhenTheHeaderCarriesOne() {
-    ExchangeContext exchange = exchange("203.0.113.7", "apikey=frozen-key&b=2", headers("X-API-Key", "good-key"));
+    ExchangeContext exchange =
+        exchange("203.0.113.7", "apikey=frozen-key&b=2", headers("X-API-Key", "good-key"));
 
     assertThat(queryKeys().onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
     assertThat(exchange.rawQuery()).isEqualTo("b=2");
@@ -294,7 +327,8 @@ class ClientAuthPolicyTest {
 
     assertThat(queryKeys().onRequest(exchange))
         .isInstanceOfSatisfying(
-            PolicyResult.Reject.class, r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_INVALID"));
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_INVALID"));
     assertThat(exchange.rawQuery()).isEqualTo("b=2");
   }
 
@@ -316,7 +350,8 @@ class ClientAuthPolicyTest {
   }
 
   private PolicyResult invalid(String message) {
-    return PolicyResult.reject(401, "CLIENT_AUTH_INVALID", message, Map.of("WWW-Authenticate", BOTH_CHALLENGES));
+    return PolicyResult.reject(
+        401, "CLIENT_AUTH_INVALID", message, Map.of("WWW-Authenticate", BOTH_CHALLENGES));
   }
 
   private void key(String apiKey, CredentialSnapshot credential) {
@@ -324,13 +359,15 @@ class ClientAuthPolicyTest {
   }
 
   private AppSnapshot app(long id, String clientId, AppState state, String secret) {
-    AppSnapshot app = new AppSnapshot(id, clientId, clientId, state, digester.digest(secret), List.of());
+    AppSnapshot app =
+        new AppSnapshot(id, clientId, clientId, state, digester.digest(secret), List.of());
     appsById.put(id, app);
     appsByClientId.put(clientId, app);
     return app;
   }
 
   private static String basic(String idColonSecret) {
-    return "Basic " + Base64.getEncoder().encodeToString(idColonSecret.getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString(idColonSecret.getBytes(StandardCharsets.UTF_8));
   }
 }

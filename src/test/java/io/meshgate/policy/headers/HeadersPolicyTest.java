@@ -22,13 +22,16 @@ class HeadersPolicyTest {
   @Test
   void runsLast() {
     assertThat(policy.stage()).isEqualTo(PolicyStage.HEADERS);
-    assertThat(PolicyStage.values()[PolicyStage.values().length - 1]).isEqualTo(PolicyStage.HEADERS);
+    assertThat(PolicyStage.values()[PolicyStage.values().length - 1])
+        .isEqualTo(PolicyStage.HEADERS);
   }
 
   @Test
   void setsTokenClientPlanAndProductReplacingAnySpelling() {
     ExchangeContext exchange =
-        exchange(headers("Authorization", "Basic Zm9vOmJhcg==", "X_Client_Plan", "forged", "Accept", "*/*"));
+        exchange(
+            headers(
+                "Authorization", "Basic Zm9vOmJhcg==", "X_Client_Plan", "forged", "Accept", "*/*"));
     exchange.app(app("shop-frontend"));
     exchange.plan(plan("gold", PRODUCT));
     exchange.gatewayToken("eyJ.header.sig");

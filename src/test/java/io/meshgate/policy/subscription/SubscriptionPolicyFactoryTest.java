@@ -18,7 +18,8 @@ import io.meshgate.chain.PolicyStage;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionPolicyFactoryTest {
-  private final Policy policy = new SubscriptionPolicyFactory().create(new SubscriptionPolicyConfig()).get(0);
+  private final Policy policy =
+      new SubscriptionPolicyFactory().create(new SubscriptionPolicyConfig()).get(0);
   private final PlanSnapshot gold = plan("gold", PRODUCT);
 
   @Test
@@ -36,7 +37,8 @@ class SubscriptionPolicyFactoryTest {
 
   @Test
   void activeWinsOverPendingAndSuspendedOnes() {
-    PlanSnapshot silver = new PlanSnapshot(7L, "silver", PRODUCT, "product-10", java.util.List.of(), 60);
+    PlanSnapshot silver =
+        new PlanSnapshot(7L, "silver", PRODUCT, "product-10", java.util.List.of(), 60);
     ExchangeContext exchange =
         run(
             app(
@@ -51,25 +53,34 @@ class SubscriptionPolicyFactoryTest {
   @Test
   void pending() {
     assertThat(reject(app("c1", subscription(SubscriptionState.PENDING, gold))))
-        .isEqualTo(PolicyResult.reject(403, "SUBSCRIPTION_PENDING", "The subscription to plan 'gold' is awaiting approval"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403,
+                "SUBSCRIPTION_PENDING",
+                "The subscription to plan 'gold' is awaiting approval"));
   }
 
   @Test
   void suspended() {
     assertThat(reject(app("c1", subscription(SubscriptionState.SUSPENDED, gold))))
-        .isEqualTo(PolicyResult.reject(403, "SUBSCRIPTION_SUSPENDED", "The subscription to plan 'gold' is suspended"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "SUBSCRIPTION_SUSPENDED", "The subscription to plan 'gold' is suspended"));
   }
 
   @Test
   void suspendedIsReportedBeforePending() {
-    PlanSnapshot silver = new PlanSnapshot(7L, "silver", PRODUCT, "product-10", java.util.List.of(), 60);
+    PlanSnapshot silver =
+        new PlanSnapshot(7L, "silver", PRODUCT, "product-10", java.util.List.of(), 60);
     assertThat(
             reject(
                 app(
                     "c1",
                     subscription(SubscriptionState.PENDING, gold),
                     subscription(SubscriptionState.SUSPENDED, silver))))
-        .isEqualTo(PolicyResult.reject(403, "SUBSCRIPTION_SUSPENDED", "The subscription to plan 'silver' is suspended"));
+        .isEqualTo(
+            PolicyResult.reject(
+                403, "SUBSCRIPTION_SUSPENDED", "The subscription to plan 'silver' is suspended"));
   }
 
   @Test
@@ -77,15 +88,20 @@ class SubscriptionPolicyFactoryTest {
     assertThat(reject(app("c1")))
         .isEqualTo(
             PolicyResult.reject(
-                403, "SUBSCRIPTION_REQUIRED", "The app 'app-c1' has no subscription to a product with this API"));
+                403,
+                "SUBSCRIPTION_REQUIRED",
+                "The app 'app-c1' has no subscription to a product with this API"));
   }
 
   @Test
   void activeSubscriptionToAnotherProductDoesNotCount() {
-    assertThat(reject(app("c1", subscription(SubscriptionState.ACTIVE, plan("gold", OTHER_PRODUCT)))))
+    assertThat(
+            reject(app("c1", subscription(SubscriptionState.ACTIVE, plan("gold", OTHER_PRODUCT)))))
         .isEqualTo(
             PolicyResult.reject(
-                403, "SUBSCRIPTION_REQUIRED", "The app 'app-c1' has no subscription to a product with this API"));
+                403,
+                "SUBSCRIPTION_REQUIRED",
+                "The app 'app-c1' has no subscription to a product with this API"));
   }
 
   @Test
@@ -93,7 +109,9 @@ class SubscriptionPolicyFactoryTest {
     assertThat(reject(app("c1", subscription(SubscriptionState.CANCELLED, gold))))
         .isEqualTo(
             PolicyResult.reject(
-                403, "SUBSCRIPTION_REQUIRED", "The app 'app-c1' has no subscription to a product with this API"));
+                403,
+                "SUBSCRIPTION_REQUIRED",
+                "The app 'app-c1' has no subscription to a product with this API"));
   }
 
   @Test
@@ -101,7 +119,10 @@ class SubscriptionPolicyFactoryTest {
     ExchangeContext exchange = exchangeFrom("192.0.2.1");
     assertThat(policy.onRequest(exchange))
         .isEqualTo(
-            PolicyResult.reject(403, "SUBSCRIPTION_REQUIRED", "This API needs an authenticated app with a subscription"));
+            PolicyResult.reject(
+                403,
+                "SUBSCRIPTION_REQUIRED",
+                "This API needs an authenticated app with a subscription"));
   }
 
   private ExchangeContext run(AppSnapshot app) {

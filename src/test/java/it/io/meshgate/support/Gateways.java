@@ -16,9 +16,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The shared fixture of the integration suite: one stub upstream and one gateway server per
- * test JVM (many tests per server start), on the database this failsafe execution names with
- * {@code meshgate.it.db} ({@code h2} or {@code postgresql}).
+ * The shared fixture of the integration suite: one stub upstream and one gateway server per test
+ * JVM (many tests per server start), on the database this failsafe execution names with {@code
+ * meshgate.it.db} ({@code h2} or {@code postgresql}).
  */
 public final class Gateways {
   public static final String ISSUER = "https://meshgate.it.example";
@@ -100,8 +100,8 @@ public final class Gateways {
   }
 
   /**
-   * Starts from an empty schema. Without PostgreSQL the suite is skipped on a developer machine
-   * but fails under CI=true: CI must prove the PostgreSQL path.
+   * Starts from an empty schema. Without PostgreSQL the suite is skipped on a developer machine but
+   * fails under CI=true: CI must prove the PostgreSQL path.
    */
   private static void resetPostgresSchema() {
     try (Connection c = DriverManager.getConnection(PG_URL, "postgres", "");
@@ -125,7 +125,8 @@ public final class Gateways {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String seed = """
+    String seed =
+        """
         {
           "apis": [
             { "name": "orders", "basePath": "/orders", "upstreamUrl": "%1$s/svc/orders",
@@ -173,7 +174,8 @@ public final class Gateways {
               "subscriptions": [ { "product": "shop", "plan": "gold", "state": "suspended" } ] }
           ]
         }
-        """.formatted(stub, closedPort);
+        """
+            .formatted(stub, closedPort);
     try {
       Path file = Files.createTempFile("meshgate-it-seed", ".json");
       Files.writeString(file, seed);

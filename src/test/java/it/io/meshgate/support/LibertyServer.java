@@ -19,12 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Liberty server running the meshgate WAR Maven built, as its own process. Each instance
- * is a copy of the server Maven prepared ({@code target/liberty/wlp/usr/servers/meshgate}) under
- * its own name, configured only through {@code server.env}, on random free ports.
+ * A real Liberty server running the meshgate WAR Maven built, as its own process. Each instance is
+ * a copy of the server Maven prepared ({@code target/liberty/wlp/usr/servers/meshgate}) under its
+ * own name, configured only through {@code server.env}, on random free ports.
  */
 public final class LibertyServer implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Path wlp;
   private final String name;
@@ -46,10 +47,14 @@ public final class LibertyServer implements AutoCloseable {
 
   /** Copies the prepared server to {@code name} (replacing a leftover) and writes its env. */
   public static LibertyServer create(String name, Map<String, String> env) {
-    Path wlp = Path.of(System.getProperty("meshgate.wlp.dir", "target/liberty/wlp")).toAbsolutePath();
-    Path template = wlp.resolve("usr/servers").resolve(System.getProperty("meshgate.server.template", "meshgate"));
+    Path wlp =
+        Path.of(System.getProperty("meshgate.wlp.dir", "target/liberty/wlp")).toAbsolutePath();
+    Path template =
+        wlp.resolve("usr/servers")
+            .resolve(System.getProperty("meshgate.server.template", "meshgate"));
     if (!Files.isDirectory(template)) {
-      throw new IllegalStateException("No prepared Liberty server at " + template + "; run `mvn verify`");
+      throw new IllegalStateException(
+          "No prepared Liberty server at " + template + "; run `mvn verify`");
     }
     LibertyServer server = new LibertyServer(wlp, name, env);
     if (Files.exists(server.dir)) {
@@ -115,7 +120,8 @@ public final class LibertyServer implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       try {
         HttpResponse<String> r =
-            HTTP.send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+            HTTP.send(
+                HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
@@ -134,8 +140,15 @@ public final class LibertyServer implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("Server " + name + " not ready after " + timeout + ": " + last
-        + "\n--- messages.log ---\n" + messages());
+    throw new IllegalStateException(
+        "Server "
+            + name
+            + " not ready after "
+            + timeout
+            + ": "
+            + last
+            + "\n--- messages.log ---\n"
+            + messages());
   }
 
   private void writeEnv() {

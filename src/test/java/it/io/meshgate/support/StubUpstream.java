@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The mesh service behind the gateway in tests: a real HTTP server on a random loopback port
- * that records every request exactly as received. Paths:
+ * The mesh service behind the gateway in tests: a real HTTP server on a random loopback port that
+ * records every request exactly as received. Paths:
  *
  * <ul>
  *   <li>{@code /slow/**}: answers after 3 s (longer than the slow API's read timeout);
@@ -68,7 +68,8 @@ public final class StubUpstream implements AutoCloseable {
   public Received only(String marker) {
     List<Received> found = requestsContaining(marker);
     if (found.size() != 1) {
-      throw new AssertionError("Expected exactly one upstream request containing " + marker + ", got " + found.size());
+      throw new AssertionError(
+          "Expected exactly one upstream request containing " + marker + ", got " + found.size());
     }
     return found.get(0);
   }
@@ -78,10 +79,15 @@ public final class StubUpstream implements AutoCloseable {
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readAllBytes();
     }
-    String raw = exchange.getRequestURI().getRawPath()
-        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+    String raw =
+        exchange.getRequestURI().getRawPath()
+            + (exchange.getRequestURI().getRawQuery() == null
+                ? ""
+                : "?" + exchange.getRequestURI().getRawQuery());
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+    exchange
+        .getRequestHeaders()
+        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
     received.add(new Received(exchange.getRequestMethod(), raw, headers, body));
 
     String path = exchange.getRequestURI().getRawPath();
@@ -124,7 +130,8 @@ public final class StubUpstream implements AutoCloseable {
   }
 
   /** One request as the upstream saw it; header names lower-cased, values in order. */
-  public record Received(String method, String rawPathAndQuery, Map<String, List<String>> headers, byte[] body) {
+  public record Received(
+      String method, String rawPathAndQuery, Map<String, List<String>> headers, byte[] body) {
     public List<String> header(String name) {
       return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of());
     }
