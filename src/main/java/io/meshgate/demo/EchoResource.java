@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * newcomer sees exactly what a mesh service would see. Served only in demo mode.
  */
 @ApplicationScoped
-@Path("__meshgate/echo")
+@Path("__meshgate")
 public class EchoResource {
   private static final int MAX_BODY_ECHO = 64 * 1024;
   private static final jakarta.json.JsonWriterFactory PRETTY =
@@ -39,31 +39,31 @@ public class EchoResource {
   boolean demo;
 
   @GET
-  @Path("{path: .*}")
+  @Path("{echo: echo(/.*)?}")
   public Response get(@Context HttpServletRequest req) throws IOException {
     return echo(req);
   }
 
   @POST
-  @Path("{path: .*}")
+  @Path("{echo: echo(/.*)?}")
   public Response post(@Context HttpServletRequest req) throws IOException {
     return echo(req);
   }
 
   @PUT
-  @Path("{path: .*}")
+  @Path("{echo: echo(/.*)?}")
   public Response put(@Context HttpServletRequest req) throws IOException {
     return echo(req);
   }
 
   @PATCH
-  @Path("{path: .*}")
+  @Path("{echo: echo(/.*)?}")
   public Response patch(@Context HttpServletRequest req) throws IOException {
     return echo(req);
   }
 
   @DELETE
-  @Path("{path: .*}")
+  @Path("{echo: echo(/.*)?}")
   public Response delete(@Context HttpServletRequest req) throws IOException {
     return echo(req);
   }
