@@ -81,6 +81,20 @@ class DemoPlansIT {
     assertThat(received.headers().toString()).doesNotContain(basic);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", "/", "/reviews/1?x=%20y"})
+  void builtInEchoUpstreamAnswersWhatItReceived(String suffix) {
+    HttpResponse<String> r = Http.get(gw.server().uri("/__meshgate/echo" + suffix), "X-Probe", "p-1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    jakarta.json.JsonObject echo =
+        jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readObject();
+    assertThat(echo.getString("method")).isEqualTo("GET");
+    String path = suffix.contains("?") ? suffix.substring(0, suffix.indexOf('?')) : suffix;
+    assertThat(echo.getString("path")).isEqualTo("/__meshgate/echo" + path);
+    assertThat(echo.getString("query")).isEqualTo(suffix.contains("?") ? "x=%20y" : "");
+    assertThat(echo.getJsonObject("headers").getJsonArray("x-probe").getString(0)).isEqualTo("p-1");
+  }
+
   /**
    * Verifies as Istio would: keys from the JWKS endpoint, algorithm from the key, issuer and expiry
    * checked.
