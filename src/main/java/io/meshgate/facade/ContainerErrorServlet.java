@@ -28,12 +28,15 @@ public class ContainerErrorServlet extends HttpServlet {
     int status = code instanceof Integer i ? i : 500;
     String message = error == null ? "" : String.valueOf(error.getMessage());
     Problem problem;
-    if (message.contains("CWWWC0005I") || (error == null && status == 400)) {
+    if (message.contains("CWWWC0005I")) {
+      // An encoded '/' or '.' could address a path the route does not mean: no such route.
       problem =
           new Problem(
-              400,
-              Gateway.INVALID_PATH,
-              "The request path has invalid or forbidden encoded characters");
+              404,
+              Gateway.ROUTE_NOT_FOUND,
+              "No route: the path has forbidden encoded characters (an encoded '/' or '.')");
+    } else if (error == null && status == 400) {
+      problem = new Problem(400, Gateway.INVALID_PATH, "The request path is not valid");
     } else if (status == 404) {
       problem = new Problem(404, Gateway.ROUTE_NOT_FOUND, "Nothing is served at this path");
     } else if (status == 405) {

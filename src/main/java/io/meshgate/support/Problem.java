@@ -1,25 +1,44 @@
 package io.meshgate.support;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The one error shape of meshgate, RFC 9457 {@code application/problem+json}: {@code type}, {@code
- * title}, {@code status}, {@code detail}, and the stable {@code errorKey} clients switch on.
+ * title}, {@code status}, {@code detail}, and the stable {@code errorKey} clients switch on; a 400
+ * about a request body also lists its {@code violations}, one per bad field.
  */
-public record Problem(int status, String errorKey, String detail, Map<String, String> headers) {
+public record Problem(
+    int status,
+    String errorKey,
+    String detail,
+    Map<String, String> headers,
+    List<Violation> violations) {
   public static final String MEDIA_TYPE = "application/problem+json";
   private static final String TYPE_PREFIX = "urn:meshgate:problem:";
 
   public Problem {
     headers = headers == null ? Map.of() : Map.copyOf(headers);
+    violations = violations == null ? List.of() : List.copyOf(violations);
+  }
+
+  public Problem(int status, String errorKey, String detail, Map<String, String> headers) {
+    this(status, errorKey, detail, headers, List.of());
   }
 
   public Problem(int status, String errorKey, String detail) {
-    this(status, errorKey, detail, Map.of());
+    this(status, errorKey, detail, Map.of(), List.of());
   }
+
+  /**
+   * One invalid field of a request: {@code field} is its path in the request body ({@code
+   * steps[2].config.limit}, {@code rateLimit.limit}), {@code message} says what is wrong.
+   */
+  public record Violation(String field, String message) {}
 
   /** {@code urn:meshgate:problem:subscription-required} for {@code SUBSCRIPTION_REQUIRED}. */
   public String type() {
@@ -54,6 +73,13 @@ public record Problem(int status, String errorKey, String detail, Map<String, St
             .add("status", status)
             .add("detail", detail)
             .add("errorKey", errorKey);
+    if (!violations.isEmpty()) {
+      JsonArrayBuilder list = Json.createArrayBuilder();
+      for (Violation v : violations) {
+        list.add(Json.createObjectBuilder().add("field", v.field()).add("message", v.message()));
+      }
+      body.add("violations", list);
+    }
     if (requestId != null) {
       body.add("requestId", requestId);
     }

@@ -37,6 +37,7 @@ public class Startup {
   @Inject CatalogSeeder seeder;
   @Inject SigningKeys keys;
   @Inject CatalogCache catalog;
+  @Inject io.meshgate.catalog.sync.CatalogSync sync;
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -55,8 +56,21 @@ public class Startup {
   Optional<String> seedFile;
 
   private volatile String failure = "starting";
+  private int attempts;
+
+  @Resource jakarta.enterprise.concurrent.ManagedScheduledExecutorService scheduler;
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    attempt();
+  }
+
+  /**
+   * One start-up attempt. A failure (database not reachable yet, recovery still running after a
+   * crash) is retried with a growing delay, up to 30 s apart, until it succeeds: readiness stays
+   * down meanwhile, with the reason.
+   */
+  private void attempt() {
+    attempts++;
     try {
       migrate();
       if (demo) {
@@ -83,11 +97,22 @@ public class Startup {
       keys.reload();
       catalog.invalidateAll();
       catalog.publishedApis();
+      sync.start();
       failure = null;
       LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());
     } catch (Exception e) {
       failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-      LOG.log(Level.SEVERE, "MESHGATE-STARTUP: meshgate could not start: " + failure, e);
+      long delay = Math.min(30, 1L << Math.min(attempts, 5));
+      LOG.log(
+          Level.SEVERE,
+          "MESHGATE-STARTUP: meshgate could not start (attempt "
+              + attempts
+              + "), retrying in "
+              + delay
+              + " s: "
+              + failure,
+          attempts == 1 ? e : null);
+      scheduler.schedule(this::attempt, delay, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

@@ -84,7 +84,8 @@ class DemoPlansIT {
   @ParameterizedTest
   @ValueSource(strings = {"", "/", "/reviews/1?x=%20y"})
   void builtInEchoUpstreamAnswersWhatItReceived(String suffix) {
-    HttpResponse<String> r = Http.get(gw.server().uri("/__meshgate/echo" + suffix), "X-Probe", "p-1");
+    HttpResponse<String> r =
+        Http.get(gw.server().uri("/__meshgate/echo" + suffix), "X-Probe", "p-1");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     jakarta.json.JsonObject echo =
         jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readObject();

@@ -136,15 +136,8 @@ class RejectionsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "/orders/../admin",
-        "/orders/./x",
-        "/orders/%2e%2e/admin",
-        "/orders/%2E/x",
-        "/orders/a%2Fb"
-      })
-  void dotSegmentsAndEncodedSlashesAre400ProblemsAndNeverReachTheUpstream(String path) {
+  @ValueSource(strings = {"/orders/../secret", "/orders/./secret", "/orders/a/../../secret"})
+  void dotSegmentsAre400ProblemsAndNeverReachTheUpstream(String path) {
     String response =
         Http.raw(
             gw.server().port(),
@@ -154,7 +147,22 @@ class RejectionsIT {
         .startsWith("HTTP/1.1 400")
         .contains("application/problem+json")
         .contains("\"INVALID_PATH\"");
-    assertThat(gw.upstream().requestsContaining("admin")).isEmpty();
+    assertThat(gw.upstream().requestsContaining("secret")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/orders/%2e%2e/secret", "/orders/%2E/secret", "/orders/a%2Fsecret"})
+  void encodedDotsAndSlashesAre404ProblemsAndNeverReachTheUpstream(String path) {
+    String response =
+        Http.raw(
+            gw.server().port(),
+            "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1",
+            null);
+    assertThat(response)
+        .startsWith("HTTP/1.1 404")
+        .contains("application/problem+json")
+        .contains("\"ROUTE_NOT_FOUND\"");
+    assertThat(gw.upstream().requestsContaining("secret")).isEmpty();
   }
 
   static void assertProblem(HttpResponse<String> r, int status, String errorKey) {

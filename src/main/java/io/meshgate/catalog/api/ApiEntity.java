@@ -68,6 +68,28 @@ public class ApiEntity {
     this.updatedAt = now;
   }
 
+  /** Replaces what an admin update may change; {@link #touch} bumps the revision. */
+  public void redefine(String name, String version, String basePath, String upstreamUrl) {
+    this.name = name;
+    this.version = version;
+    this.basePath = basePath;
+    this.upstreamUrl = upstreamUrl;
+  }
+
+  /** Marks a change: a new revision makes every replica rebuild this API's cached policy chain. */
+  public void touch(Instant now) {
+    this.revision++;
+    this.updatedAt = now;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Instant getUpdatedAt() {
+    return updatedAt;
+  }
+
   public void addStep(int position, String policyId, String configJson) {
     steps.add(new PolicyStepEntity(this, position, policyId, configJson));
   }

@@ -57,6 +57,10 @@ public class AppEntity {
     return credential;
   }
 
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
   public Long getId() {
     return id;
   }

@@ -75,6 +75,18 @@ public class CredentialEntity {
     return revokedAt;
   }
 
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public String getLabel() {
+    return label;
+  }
+
+  public void setLabel(String label) {
+    this.label = label;
+  }
+
   public void revoke(Instant at) {
     this.revokedAt = at;
   }

@@ -40,12 +40,99 @@ public class PlanEntity {
   @Column(name = "token_ttl_seconds")
   private int tokenTtlSeconds = DEFAULT_TOKEN_TTL_SECONDS;
 
+  // Limits (enforced by the rate-limit policy). Null means "no such limit".
+
+  @Column(name = "rate_limit")
+  private Long rateLimit;
+
+  /** {@code second}, {@code minute} or {@code hour}. */
+  @Column(name = "rate_limit_per")
+  private String rateLimitPer;
+
+  @Column(name = "burst_limit")
+  private Long burstLimit;
+
+  @Column(name = "burst_window_ms")
+  private Long burstWindowMs;
+
+  @Column(name = "quota_limit")
+  private Long quotaLimit;
+
+  /** {@code day} or {@code month}. */
+  @Column(name = "quota_per")
+  private String quotaPer;
+
+  /** {@code hard} (refuse beyond the quota) or {@code soft} (count and report only). */
+  @Column(name = "quota_enforcement")
+  private String quotaEnforcement;
+
+  /** {@code fail-open} or {@code fail-closed}: what the limiter does when its store fails. */
+  @Column(name = "on_limiter_error")
+  private String onLimiterError;
+
   protected PlanEntity() {}
 
   PlanEntity(ProductEntity product, String name, String title) {
     this.product = product;
     this.name = name;
     this.title = title;
+  }
+
+  public void rename(String name, String title) {
+    this.name = name;
+    this.title = title;
+  }
+
+  /** Sets every limit at once; nulls clear them. */
+  public void setLimits(
+      Long rateLimit,
+      String rateLimitPer,
+      Long burstLimit,
+      Long burstWindowMs,
+      Long quotaLimit,
+      String quotaPer,
+      String quotaEnforcement,
+      String onLimiterError) {
+    this.rateLimit = rateLimit;
+    this.rateLimitPer = rateLimitPer;
+    this.burstLimit = burstLimit;
+    this.burstWindowMs = burstWindowMs;
+    this.quotaLimit = quotaLimit;
+    this.quotaPer = quotaPer;
+    this.quotaEnforcement = quotaEnforcement;
+    this.onLimiterError = onLimiterError;
+  }
+
+  public Long getRateLimit() {
+    return rateLimit;
+  }
+
+  public String getRateLimitPer() {
+    return rateLimitPer;
+  }
+
+  public Long getBurstLimit() {
+    return burstLimit;
+  }
+
+  public Long getBurstWindowMs() {
+    return burstWindowMs;
+  }
+
+  public Long getQuotaLimit() {
+    return quotaLimit;
+  }
+
+  public String getQuotaPer() {
+    return quotaPer;
+  }
+
+  public String getQuotaEnforcement() {
+    return quotaEnforcement;
+  }
+
+  public String getOnLimiterError() {
+    return onLimiterError;
   }
 
   public Long getId() {

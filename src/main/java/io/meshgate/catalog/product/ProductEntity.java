@@ -56,6 +56,15 @@ public class ProductEntity {
     return plan;
   }
 
+  public void rename(String name, String title) {
+    this.name = name;
+    this.title = title;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
   public Long getId() {
     return id;
   }

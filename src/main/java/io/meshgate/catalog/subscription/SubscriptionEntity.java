@@ -56,6 +56,29 @@ public class SubscriptionEntity {
     this.updatedAt = now;
   }
 
+  /** Moves the subscription to another state (the admin use case checks the transition). */
+  public void changeState(SubscriptionState state, Instant now) {
+    this.state = state;
+    this.updatedAt = now;
+  }
+
+  /** Moves the subscription to another plan of the same product. */
+  public void changePlan(PlanEntity plan, Instant now) {
+    if (!plan.getProduct().getId().equals(product.getId())) {
+      throw new IllegalArgumentException("plan " + plan.getId() + " is of another product");
+    }
+    this.plan = plan;
+    this.updatedAt = now;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Instant getUpdatedAt() {
+    return updatedAt;
+  }
+
   public Long getId() {
     return id;
   }

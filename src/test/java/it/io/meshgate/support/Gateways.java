@@ -23,8 +23,13 @@ import org.junit.jupiter.api.Assumptions;
 public final class Gateways {
   public static final String ISSUER = "https://meshgate.it.example";
   public static final int MAX_REQUEST_BYTES = 65536;
+  public static final String ADMIN_CLIENT_ID = "it-admin";
+  public static final String ADMIN_CLIENT_SECRET = "it-admin-" + java.util.UUID.randomUUID();
+  public static final String VIEWER_CLIENT_ID = "it-viewer";
+  public static final String VIEWER_CLIENT_SECRET = "it-viewer-" + java.util.UUID.randomUUID();
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final String PG_SCHEMA = "meshgate_it";
+  public static final String REDIS_URL = "redis://127.0.0.1:6379";
 
   private static Gateways instance;
 
@@ -32,19 +37,31 @@ public final class Gateways {
   private final LibertyServer server;
   private final Map<String, String> env;
   private final String db;
+  private final boolean redis;
 
   private Gateways() {
     db = System.getProperty("meshgate.it.db", "h2");
+    redis = Boolean.getBoolean("meshgate.it.redis");
     upstream = new StubUpstream();
     env = new LinkedHashMap<>();
     env.putAll(database());
     env.put("MESHGATE_KEK", randomKey());
     env.put("MESHGATE_SECRET_PEPPER", randomKey());
     env.put("MESHGATE_ISSUER", ISSUER);
+    env.put("MESHGATE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
+    env.put("MESHGATE_ADMIN_CLIENT_SECRET", ADMIN_CLIENT_SECRET);
+    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_ID", VIEWER_CLIENT_ID);
+    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", VIEWER_CLIENT_SECRET);
     env.put("MESHGATE_DEMO", "true");
     env.put("MESHGATE_DEMO_UPSTREAM", upstream.baseUrl() + "/demo");
     env.put("MESHGATE_SEED_FILE", writeSeed().toString());
     env.put("MESHGATE_PROXY_MAX_REQUEST_BYTES", Integer.toString(MAX_REQUEST_BYTES));
+    if (redis) {
+      requireRedis();
+      env.put("REDIS_URL", REDIS_URL);
+      // Polling so slow that only Redis can meet the 2 s propagation bound: the run proves Redis.
+      env.put("MESHGATE_CATALOG_POLL_INTERVAL_MS", "30000");
+    }
     server = LibertyServer.create("it-" + db, env).start();
     Runtime.getRuntime().addShutdownHook(new Thread(this::close));
   }
@@ -67,6 +84,11 @@ public final class Gateways {
 
   public String db() {
     return db;
+  }
+
+  /** Whether this suite's servers propagate catalog changes through Redis (else by polling). */
+  public boolean redis() {
+    return redis;
   }
 
   /** A second server on the same database and secrets, as a second replica would be. */
@@ -99,6 +121,11 @@ public final class Gateways {
     return vars;
   }
 
+  /** A JDBC connection to the suite's PostgreSQL schema (only in the PostgreSQL suite). */
+  public Connection postgres() throws SQLException {
+    return DriverManager.getConnection(PG_URL + "?currentSchema=" + PG_SCHEMA, "postgres", "");
+  }
+
   /**
    * Starts from an empty schema. Without PostgreSQL the suite is skipped on a developer machine but
    * fails under CI=true: CI must prove the PostgreSQL path.
@@ -112,6 +139,30 @@ public final class Gateways {
       String why = "PostgreSQL at " + PG_URL + " is not reachable: " + e.getMessage();
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new IllegalStateException(why + " (CI=true: PostgreSQL is required)", e);
+      }
+      Assumptions.abort(why);
+    }
+  }
+
+  /** Redis must answer PING; like PostgreSQL, its absence skips locally and fails under CI=true. */
+  private static void requireRedis() {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", 6379), 2000);
+      socket.setSoTimeout(2000);
+      socket
+          .getOutputStream()
+          .write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] reply = new byte[7];
+      int n = socket.getInputStream().read(reply);
+      if (n < 5
+          || !new String(reply, 0, n, java.nio.charset.StandardCharsets.US_ASCII)
+              .startsWith("+PONG")) {
+        throw new IOException("unexpected reply to PING");
+      }
+    } catch (IOException e) {
+      String why = "Redis at " + REDIS_URL + " is not reachable: " + e.getMessage();
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        throw new IllegalStateException(why + " (CI=true: Redis is required)", e);
       }
       Assumptions.abort(why);
     }

@@ -32,6 +32,7 @@ public final class LibertyServer implements AutoCloseable {
   private final Path dir;
   private final Map<String, String> env;
   private final int httpPort;
+  private final int adminPort;
   private boolean running;
 
   private LibertyServer(Path wlp, String name, Map<String, String> env) {
@@ -39,8 +40,11 @@ public final class LibertyServer implements AutoCloseable {
     this.name = name;
     this.dir = wlp.resolve("usr/servers").resolve(name);
     this.httpPort = freePort();
+    this.adminPort = freePort();
     this.env = new LinkedHashMap<>(env);
     this.env.put("HTTP_PORT", Integer.toString(httpPort));
+    this.env.put("ADMIN_PORT", Integer.toString(adminPort));
+    this.env.put("ADMIN_HOST", "127.0.0.1");
     this.env.put("HTTPS_PORT", Integer.toString(freePort()));
     this.env.put("HTTP_HOST", "127.0.0.1");
   }
@@ -84,6 +88,24 @@ public final class LibertyServer implements AutoCloseable {
     }
   }
 
+  /** Kills the server process with SIGKILL, as a crash would: no shutdown hooks, no commit. */
+  public void kill() {
+    Path pidFile = wlp.resolve("usr/servers/.pid").resolve(name + ".pid");
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+              });
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    running = false;
+  }
+
   public void restart() {
     stop();
     start();
@@ -96,6 +118,15 @@ public final class LibertyServer implements AutoCloseable {
 
   public URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + httpPort + pathAndQuery);
+  }
+
+  /** A URI on the admin port. */
+  public URI adminUri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + adminPort + pathAndQuery);
+  }
+
+  public int adminPort() {
+    return adminPort;
   }
 
   public int port() {

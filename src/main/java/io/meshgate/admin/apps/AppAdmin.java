@@ -1,0 +1,217 @@
+package io.meshgate.admin.apps;
+
+import io.meshgate.admin.NewSecrets;
+import io.meshgate.admin.Page;
+import io.meshgate.admin.RequestValidator;
+import io.meshgate.admin.audit.AuditLog;
+import io.meshgate.admin.error.AdminException;
+import io.meshgate.catalog.app.AppEntity;
+import io.meshgate.catalog.app.AppState;
+import io.meshgate.catalog.app.CredentialEntity;
+import io.meshgate.support.SecretDigester;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** Use cases of apps and their credentials. Every write is audited (without secrets). */
+@ApplicationScoped
+@Transactional
+public class AppAdmin {
+  public static final String APP_NOT_FOUND = "APP_NOT_FOUND";
+  public static final String CREDENTIAL_NOT_FOUND = "CREDENTIAL_NOT_FOUND";
+  public static final String APP_NAME_TAKEN = "APP_NAME_TAKEN";
+  public static final String APP_CLIENT_ID_TAKEN = "APP_CLIENT_ID_TAKEN";
+  public static final String APP_STATE_CONFLICT = "APP_STATE_CONFLICT";
+
+  @PersistenceContext(unitName = "meshgate")
+  EntityManager em;
+
+  @Inject RequestValidator validator;
+  @Inject SecretDigester digester;
+  @Inject AuditLog audit;
+  @Inject Clock clock;
+
+  public AppViews.Created create(String actor, AppRequest request) {
+    validator.check(request);
+    String clientId = request.clientId() == null ? "app-" + NewSecrets.id() : request.clientId();
+    if (count("a.name", request.name()) > 0) {
+      throw AdminException.conflict(APP_NAME_TAKEN, "An app named " + request.name() + " exists");
+    }
+    if (count("a.clientId", clientId) > 0) {
+      throw AdminException.conflict(
+          APP_CLIENT_ID_TAKEN, "An app with client id " + clientId + " exists");
+    }
+    Instant now = clock.instant();
+    String secret = NewSecrets.secret();
+    String key = NewSecrets.secret();
+    AppEntity app = new AppEntity(request.name(), clientId, digester.digestHex(secret), now);
+    app.setOwner(request.owner());
+    CredentialEntity credential =
+        app.addApiKey(digester.digestHex(key), NewSecrets.prefix(key), null, now);
+    em.persist(app);
+    em.flush();
+    audit.write(actor, "app.create", "app", app.getId(), null, view(app));
+    return new AppViews.Created(
+        app.getId(),
+        app.getName(),
+        app.getOwner(),
+        app.getClientId(),
+        secret,
+        state(app),
+        newKey(credential, key),
+        now);
+  }
+
+  public AppViews.App get(long id) {
+    return view(find(id));
+  }
+
+  public Page<AppViews.App> list(String name, Page.Request page) {
+    String where =
+        name == null || name.isBlank() ? "" : " where locate(lower(:n), lower(a.name)) > 0";
+    var count = em.createQuery("select count(a) from AppEntity a" + where, Long.class);
+    var select =
+        em.createQuery("select a from AppEntity a" + where + " order by a.id", AppEntity.class);
+    if (!where.isEmpty()) {
+      count.setParameter("n", name);
+      select.setParameter("n", name);
+    }
+    return new Page<>(
+        select
+            .setFirstResult(page.offset())
+            .setMaxResults(page.size())
+            .getResultStream()
+            .map(AppAdmin::view)
+            .toList(),
+        page.page(),
+        page.size(),
+        count.getSingleResult());
+  }
+
+  public AppViews.App changeState(String actor, long id, AppState state) {
+    AppEntity app = find(id);
+    if (app.getState() == state) {
+      throw AdminException.conflict(
+          APP_STATE_CONFLICT, "App " + app.getName() + " is already " + state(app));
+    }
+    AppViews.App before = view(app);
+    app.setState(state);
+    em.flush();
+    AppViews.App after = view(app);
+    audit.write(
+        actor,
+        state == AppState.SUSPENDED ? "app.suspend" : "app.reactivate",
+        "app",
+        id,
+        before,
+        after);
+    return after;
+  }
+
+  public void delete(String actor, long id) {
+    AppEntity app = find(id);
+    AppViews.App before = view(app);
+    // Subscriptions go with the app (on delete cascade in the schema).
+    em.createQuery("delete from SubscriptionEntity s where s.app = :a")
+        .setParameter("a", app)
+        .executeUpdate();
+    em.remove(app);
+    em.flush();
+    audit.write(actor, "app.delete", "app", id, before, null);
+  }
+
+  public AppViews.NewKey addKey(String actor, long appId, CredentialRequest request) {
+    validator.check(request);
+    AppEntity app = find(appId);
+    Instant now = clock.instant();
+    String key = NewSecrets.secret();
+    CredentialEntity credential =
+        app.addApiKey(digester.digestHex(key), NewSecrets.prefix(key), request.expiresAt(), now);
+    credential.setLabel(request.label());
+    em.flush();
+    audit.write(
+        actor, "credential.create", "credential", credential.getId(), null, view(credential));
+    return newKey(credential, key);
+  }
+
+  public List<AppViews.Credential> credentials(long appId) {
+    return find(appId).getCredentials().stream()
+        .sorted(Comparator.comparing(CredentialEntity::getId))
+        .map(AppAdmin::view)
+        .toList();
+  }
+
+  /** Revokes an API key; revoking a revoked key changes nothing. */
+  public AppViews.Credential revoke(String actor, long appId, long credentialId) {
+    AppEntity app = find(appId);
+    CredentialEntity credential =
+        app.getCredentials().stream()
+            .filter(c -> c.getId() == credentialId)
+            .findFirst()
+            .orElseThrow(
+                () -> AdminException.notFound(CREDENTIAL_NOT_FOUND, "credential", credentialId));
+    if (credential.getRevokedAt() != null) {
+      return view(credential);
+    }
+    AppViews.Credential before = view(credential);
+    credential.revoke(clock.instant());
+    em.flush();
+    AppViews.Credential after = view(credential);
+    audit.write(actor, "credential.revoke", "credential", credentialId, before, after);
+    return after;
+  }
+
+  private long count(String field, String value) {
+    return em.createQuery("select count(a) from AppEntity a where " + field + " = :v", Long.class)
+        .setParameter("v", value)
+        .getSingleResult();
+  }
+
+  private AppEntity find(long id) {
+    AppEntity app = em.find(AppEntity.class, id);
+    if (app == null) {
+      throw AdminException.notFound(APP_NOT_FOUND, "app", id);
+    }
+    return app;
+  }
+
+  private static String state(AppEntity app) {
+    return app.getState().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static AppViews.NewKey newKey(CredentialEntity c, String key) {
+    return new AppViews.NewKey(
+        c.getId(), key, c.getKeyPrefix(), c.getLabel(), c.getCreatedAt(), c.getExpiresAt());
+  }
+
+  static AppViews.App view(AppEntity app) {
+    return new AppViews.App(
+        app.getId(),
+        app.getName(),
+        app.getOwner(),
+        app.getClientId(),
+        state(app),
+        app.getCredentials().stream()
+            .sorted(Comparator.comparing(CredentialEntity::getId))
+            .map(AppAdmin::view)
+            .toList(),
+        app.getCreatedAt());
+  }
+
+  static AppViews.Credential view(CredentialEntity c) {
+    return new AppViews.Credential(
+        c.getId(),
+        c.getKeyPrefix(),
+        c.getLabel(),
+        c.getCreatedAt(),
+        c.getExpiresAt(),
+        c.getRevokedAt());
+  }
+}

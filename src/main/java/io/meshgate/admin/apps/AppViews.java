@@ -1,0 +1,43 @@
+package io.meshgate.admin.apps;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the apps resource returns. Only {@link Created} and {@link NewKey} carry secrets. */
+public final class AppViews {
+  private AppViews() {}
+
+  /** An app without any secret: credentials by prefix and metadata only. */
+  public record App(
+      long id,
+      String name,
+      String owner,
+      String clientId,
+      String state,
+      List<Credential> credentials,
+      Instant createdAt) {}
+
+  /** An API key's metadata: never the key, never its digest. */
+  public record Credential(
+      long id,
+      String prefix,
+      String label,
+      Instant createdAt,
+      Instant expiresAt,
+      Instant revokedAt) {}
+
+  /** The create response: the only time the client secret and the first key are shown. */
+  public record Created(
+      long id,
+      String name,
+      String owner,
+      String clientId,
+      String clientSecret,
+      String state,
+      NewKey apiKey,
+      Instant createdAt) {}
+
+  /** A new API key: the only time {@code key} is shown. */
+  public record NewKey(
+      long id, String key, String prefix, String label, Instant createdAt, Instant expiresAt) {}
+}

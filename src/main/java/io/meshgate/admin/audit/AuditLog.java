@@ -1,0 +1,48 @@
+package io.meshgate.admin.audit;
+
+import io.meshgate.admin.AdminJson;
+import io.meshgate.catalog.sync.CatalogChanges;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+
+/**
+ * Records an admin write. Must run in the writing transaction ({@code MANDATORY}): the entity and
+ * its audit row commit together or not at all. It also marks the catalog changed, so every write
+ * that is audited is also propagated to the data plane.
+ *
+ * <p>{@code before} and {@code after} are the admin API's response views of the entity; they carry
+ * credential prefixes and metadata but never a secret, a key or a digest.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.MANDATORY)
+public class AuditLog {
+  @PersistenceContext(unitName = "meshgate")
+  EntityManager em;
+
+  @Inject CatalogChanges changes;
+  @Inject Clock clock;
+
+  /** A catalog write: audited and propagated. */
+  public void write(
+      String actor,
+      String operation,
+      String entityType,
+      Object entityId,
+      Object before,
+      Object after) {
+    em.persist(
+        new AuditEventEntity(
+            clock.instant(),
+            actor,
+            operation,
+            entityType,
+            entityId == null ? null : String.valueOf(entityId),
+            before == null ? null : AdminJson.JSONB.toJson(before),
+            after == null ? null : AdminJson.JSONB.toJson(after)));
+    changes.recordChange();
+  }
+}

@@ -1,0 +1,78 @@
+package io.meshgate.admin.error;
+
+import io.meshgate.support.Problem;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Errors the JAX-RS runtime raises for admin requests (unreadable body, path parameter of the wrong
+ * type, method not allowed, …) in the one problem+json shape. Other resources keep the response the
+ * exception carries, exactly as without this mapper.
+ */
+@Provider
+public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+  @Context UriInfo uri;
+
+  @Override
+  public Response toResponse(WebApplicationException e) {
+    Response original = e.getResponse();
+    if (!Problems.isAdmin(uri)) {
+      return original;
+    }
+    int status = original == null ? 500 : original.getStatus();
+    Problem problem;
+    if (status == 400 && Problems.isJsonFailure(e)) {
+      problem = MalformedBodyMapper.malformed(e);
+    } else {
+      problem = new Problem(status, key(status), detail(status), headers(original));
+    }
+    return Problems.response(problem);
+  }
+
+  private static String key(int status) {
+    return switch (status) {
+      case 400 -> AdminErrors.BAD_REQUEST;
+      case 401 -> AdminErrors.UNAUTHORIZED;
+      case 403 -> AdminErrors.FORBIDDEN;
+      case 404 -> AdminErrors.NOT_FOUND;
+      case 405 -> AdminErrors.METHOD_NOT_ALLOWED;
+      case 406 -> AdminErrors.NOT_ACCEPTABLE;
+      case 415 -> AdminErrors.UNSUPPORTED_MEDIA_TYPE;
+      default -> status >= 500 ? AdminErrors.INTERNAL_ERROR : AdminErrors.BAD_REQUEST;
+    };
+  }
+
+  private static String detail(int status) {
+    return switch (status) {
+      case 401 -> "Authentication is required";
+      case 403 -> "Not allowed for this caller";
+      case 404 -> "No admin resource at this path";
+      case 405 -> "This method is not allowed here";
+      case 406 -> "This resource answers application/json only";
+      case 415 -> "This resource accepts application/json only";
+      default -> "The request could not be processed";
+    };
+  }
+
+  /** Keeps the headers that tell a client what to do next (challenge, allowed methods). */
+  private static Map<String, String> headers(Response original) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (original == null) {
+      return out;
+    }
+    for (String name : List.of("WWW-Authenticate", "Allow", "Retry-After")) {
+      String value = original.getHeaderString(name);
+      if (value != null) {
+        out.put(name, value);
+      }
+    }
+    return out;
+  }
+}

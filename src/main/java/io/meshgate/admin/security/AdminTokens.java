@@ -1,0 +1,242 @@
+package io.meshgate.admin.security;
+
+import io.meshgate.token.Issuer;
+import io.meshgate.token.SigningKeys;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Issues and verifies admin tokens. Issued tokens are signed with the gateway's active key; by
+ * default only those are accepted. With {@code meshgate.admin.issuer} and {@code
+ * meshgate.admin.jwks-url} set, tokens of that external identity provider are accepted instead.
+ */
+@ApplicationScoped
+public class AdminTokens {
+  private static final Logger LOG = Logger.getLogger(AdminTokens.class.getName());
+
+  /** Local default for {@code mvn liberty:run}; a WARN says so whenever it is in use. */
+  public static final String LOCAL_DEFAULT_SECRET = "local-admin-secret-change-me";
+
+  private static final int MAX_TOKEN_CHARS = 8192;
+
+  @Inject SigningKeys keys;
+  @Inject Issuer issuer;
+  @Inject Clock clock;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.client-id", defaultValue = "meshgate-admin")
+  String adminClientId;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.client-secret")
+  Optional<String> adminClientSecret;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.viewer-client-id", defaultValue = "meshgate-viewer")
+  String viewerClientId;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.viewer-client-secret")
+  Optional<String> viewerClientSecret;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.audience", defaultValue = "meshgate-admin")
+  String audience;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.token-ttl-seconds", defaultValue = "900")
+  int ttlSeconds;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.clock-skew-seconds", defaultValue = "30")
+  int skewSeconds;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.issuer")
+  Optional<String> externalIssuer;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.jwks-url")
+  Optional<String> externalJwksUrl;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.groups-claim", defaultValue = "groups")
+  String groupsClaim;
+
+  private volatile Keys cachedKeys;
+  private VerificationKeyResolver externalKeys;
+
+  @PostConstruct
+  void init() {
+    if (external()) {
+      externalKeys = new HttpsJwksVerificationKeyResolver(new HttpsJwks(externalJwksUrl.get()));
+      LOG.info("MESHGATE-ADMIN: admin tokens are accepted from " + externalIssuer.get());
+    } else if (adminClientSecret.isEmpty() || adminClientSecret.get().isBlank()) {
+      LOG.warning(
+          "MESHGATE-ADMIN: MESHGATE_ADMIN_CLIENT_SECRET is not set: no admin token can be issued "
+              + "and the admin API is unusable until it is (or an external issuer is configured).");
+    } else if (LOCAL_DEFAULT_SECRET.equals(adminClientSecret.get())) {
+      LOG.warning(
+          "MESHGATE-ADMIN: the admin client uses the documented local default secret. "
+              + "Set MESHGATE_ADMIN_CLIENT_SECRET for anything but a local run.");
+    }
+  }
+
+  boolean external() {
+    return externalIssuer.filter(s -> !s.isBlank()).isPresent()
+        && externalJwksUrl.filter(s -> !s.isBlank()).isPresent();
+  }
+
+  /** The groups a bootstrap client gets, or empty when the credentials do not match. */
+  Optional<Set<String>> authenticateClient(String clientId, String secret) {
+    if (external() || clientId == null || secret == null) {
+      return Optional.empty();
+    }
+    if (matches(adminClientId, adminClientSecret, clientId, secret)) {
+      return Optional.of(Set.of(AdminCaller.ADMIN));
+    }
+    if (matches(viewerClientId, viewerClientSecret, clientId, secret)) {
+      return Optional.of(Set.of(AdminCaller.VIEWER));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean matches(
+      String expectedId, Optional<String> expectedSecret, String id, String secret) {
+    if (expectedSecret.isEmpty() || expectedSecret.get().isBlank()) {
+      return false;
+    }
+    boolean idOk = java.security.MessageDigest.isEqual(expectedId.getBytes(), id.getBytes());
+    boolean secretOk =
+        java.security.MessageDigest.isEqual(expectedSecret.get().getBytes(), secret.getBytes());
+    return idOk & secretOk;
+  }
+
+  /** Signs an admin token for a bootstrap client. */
+  String issue(String clientId, Set<String> groups) {
+    SigningKeys.ActiveKey key = keys.active();
+    long now = clock.instant().getEpochSecond();
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer.url());
+    claims.setAudience(audience);
+    claims.setSubject(clientId);
+    claims.setClaim("upn", clientId);
+    claims.setStringListClaim(groupsClaim, List.copyOf(groups));
+    claims.setIssuedAt(NumericDate.fromSeconds(now));
+    claims.setNotBefore(NumericDate.fromSeconds(now));
+    claims.setExpirationTime(NumericDate.fromSeconds(now + ttlSeconds));
+    claims.setJwtId(UUID.randomUUID().toString());
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(key.alg());
+    jws.setKeyIdHeaderValue(key.kid());
+    jws.setHeader("typ", "JWT");
+    jws.setKey(key.privateKey());
+    try {
+      return jws.getCompactSerialization();
+    } catch (JoseException e) {
+      throw new IllegalStateException("Cannot sign an admin token", e);
+    }
+  }
+
+  int ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /**
+   * Verifies a presented token: signature by a known key with an allowed algorithm ({@code none}
+   * and HMAC are never accepted), issuer, audience, expiry and not-before with the configured skew.
+   * Keys come only from the configured key set; {@code jku}, {@code x5u} and embedded keys in the
+   * token header are ignored.
+   *
+   * @throws InvalidAdminTokenException with a reason safe to show the caller
+   */
+  AdminCaller verify(String token) {
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw new InvalidAdminTokenException("token too large");
+    }
+    JwtConsumer consumer =
+        new JwtConsumerBuilder()
+            .setRequireExpirationTime()
+            .setRequireSubject()
+            .setAllowedClockSkewInSeconds(skewSeconds)
+            .setExpectedIssuer(external() ? externalIssuer.get() : issuer.url())
+            .setExpectedAudience(audience)
+            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
+            .setJwsAlgorithmConstraints(
+                AlgorithmConstraints.ConstraintType.PERMIT,
+                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+                AlgorithmIdentifiers.RSA_USING_SHA256)
+            .setVerificationKeyResolver(external() ? externalKeys : ownKeys())
+            .build();
+    try {
+      JwtClaims claims = consumer.processToClaims(token);
+      Set<String> groups = new HashSet<>();
+      if (claims.hasClaim(groupsClaim)) {
+        groups.addAll(claims.getStringListClaimValue(groupsClaim));
+      }
+      return new AdminCaller(claims.getSubject(), groups);
+    } catch (InvalidJwtException | MalformedClaimException e) {
+      throw new InvalidAdminTokenException(reason(e));
+    }
+  }
+
+  private static String reason(Exception e) {
+    if (e instanceof InvalidJwtException ije && ije.hasExpired()) {
+      return "token expired";
+    }
+    return "token not valid";
+  }
+
+  /** The gateway's published keys as a verification key set, rebuilt when the JWKS changes. */
+  private VerificationKeyResolver ownKeys() {
+    String json = keys.jwksJson();
+    Keys current = cachedKeys;
+    if (current == null || !current.json.equals(json)) {
+      try {
+        current =
+            new Keys(
+                json, new JwksVerificationKeyResolver(new JsonWebKeySet(json).getJsonWebKeys()));
+      } catch (JoseException e) {
+        throw new IllegalStateException("The gateway's own JWKS does not parse", e);
+      }
+      cachedKeys = current;
+    }
+    return current.resolver;
+  }
+
+  private record Keys(String json, VerificationKeyResolver resolver) {}
+
+  /** A token that must be refused; the message is safe to return. */
+  static final class InvalidAdminTokenException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidAdminTokenException(String message) {
+      super(message);
+    }
+  }
+}

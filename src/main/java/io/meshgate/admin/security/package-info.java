@@ -1,0 +1,17 @@
+/**
+ * Who may use the admin API. The admin API answers only on the admin port ({@code ADMIN_PORT},
+ * default 9081); on the data port every {@code /admin} path is 404. Callers present a JWT (the
+ * MicroProfile JWT shape: {@code sub}/{@code upn} and {@code groups}) with group {@code
+ * meshgate-admin} (read and write) or {@code meshgate-viewer} (read only). By default meshgate
+ * issues these tokens itself ({@code POST /admin/oauth2/token} with the bootstrap admin client); an
+ * external identity provider can be configured instead.
+ *
+ * <p>The tokens are verified here rather than by Liberty's mpJwt feature: Liberty would also try to
+ * authenticate the OAuth bearer tokens apps send on the data port, and the gateway's own keys live
+ * in its database (rotating with overlap), not in a keystore.
+ *
+ * <p>Error keys: {@code ADMIN_TOKEN_MISSING} (401), {@code ADMIN_TOKEN_INVALID} (401), {@code
+ * ADMIN_FORBIDDEN} (403), {@code ROUTE_NOT_FOUND} (404, admin path on the data port or data path on
+ * the admin port).
+ */
+package io.meshgate.admin.security;

@@ -1,0 +1,209 @@
+package it.io.meshgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import it.io.meshgate.support.AdminClient;
+import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.Http;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The admin API answers only on the admin port, and only to valid admin tokens of the right group.
+ */
+class AdminSecurityIT {
+  private final Gateways gw = Gateways.get();
+
+  static Stream<Arguments> endpoints() {
+    return Stream.of(
+        Arguments.of("GET", "/admin/v1/apis"),
+        Arguments.of("GET", "/admin/v1/products"),
+        Arguments.of("GET", "/admin/v1/apps"),
+        Arguments.of("GET", "/admin/v1/subscriptions"),
+        Arguments.of("GET", "/admin/v1/audit"),
+        Arguments.of("POST", "/admin/v1/apis"),
+        Arguments.of("POST", "/admin/v1/products"),
+        Arguments.of("POST", "/admin/v1/apps"),
+        Arguments.of("POST", "/admin/v1/subscriptions"),
+        Arguments.of("PUT", "/admin/v1/apis/999999"),
+        Arguments.of("DELETE", "/admin/v1/apps/999999"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("endpoints")
+  void everyEndpointRefusesMissingForgedAndNoneTokensAndViewerWrites(String method, String path)
+      throws Exception {
+    assertStatus(call(method, path, null), 401, "ADMIN_TOKEN_MISSING");
+    assertStatus(call(method, path, forgedToken()), 401, "ADMIN_TOKEN_INVALID");
+    assertStatus(call(method, path, unsignedToken()), 401, "ADMIN_TOKEN_INVALID");
+    assertStatus(call(method, path, tamperedToken()), 401, "ADMIN_TOKEN_INVALID");
+
+    HttpResponse<String> viewer = call(method, path, AdminClient.viewerToken());
+    HttpResponse<String> admin = call(method, path, AdminClient.token());
+    if (method.equals("GET")) {
+      assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(200);
+      assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+    } else {
+      assertStatus(viewer, 403, "ADMIN_FORBIDDEN");
+      // Authorized: whatever the endpoint then says about the (empty) body, it is not an auth
+      // refusal.
+      assertThat(admin.statusCode()).as(admin.body()).isNotIn(401, 403).isLessThan(500);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/admin/v1/apps",
+        "/%61dmin/v1/apps",
+        "/admin/oauth2/token",
+        "/echo/..%2Fadmin/v1/apps",
+        "/echo/%2e%2e/admin/v1/apps",
+        "/echo/%2E%2E/%61dmin/v1/apps"
+      })
+  void adminPathsOnTheDataPortAre404(String path) {
+    String response =
+        Http.raw(
+            gw.server().port(),
+            "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + AdminClient.token(),
+            null);
+    assertThat(response)
+        .startsWith("HTTP/1.1 404")
+        .contains("application/problem+json")
+        .contains("ROUTE_NOT_FOUND");
+  }
+
+  @Test
+  void dataPathsOnTheAdminPortAre404() {
+    HttpResponse<String> r =
+        Http.get(gw.server().adminUri("/echo/x"), "X-API-Key", "free-demo-key");
+    assertStatus(r, 404, "ROUTE_NOT_FOUND");
+  }
+
+  @Test
+  void tokenEndpointFollowsRfc6749() {
+    HttpResponse<String> wrong =
+        tokenRequest(
+            "Basic " + basic(Gateways.ADMIN_CLIENT_ID, "wrong"), "grant_type=client_credentials");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("\"error\":\"invalid_client\"");
+    assertThat(wrong.headers().firstValue("WWW-Authenticate")).isPresent();
+
+    HttpResponse<String> grant =
+        tokenRequest(
+            "Basic " + basic(Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET),
+            "grant_type=password");
+    assertThat(grant.statusCode()).isEqualTo(400);
+    assertThat(grant.body()).contains("\"error\":\"unsupported_grant_type\"");
+
+    HttpResponse<String> ok =
+        tokenRequest(
+            null,
+            "grant_type=client_credentials&client_id="
+                + Gateways.ADMIN_CLIENT_ID
+                + "&client_secret="
+                + Gateways.ADMIN_CLIENT_SECRET);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).contains("\"token_type\":\"Bearer\"");
+    assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
+  }
+
+  private HttpResponse<String> tokenRequest(String authorization, String form) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(gw.server().adminUri("/admin/oauth2/token"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return Http.send(b);
+  }
+
+  private HttpResponse<String> call(String method, String path, String token) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(gw.server().adminUri(path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                method.equals("GET") || method.equals("DELETE")
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString("{}"));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return Http.send(b);
+  }
+
+  private static void assertStatus(HttpResponse<String> r, int status, String errorKey) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(r.body()).contains("\"errorKey\":\"" + errorKey + "\"");
+  }
+
+  /** Right claims, signed by a key the gateway never published. */
+  private static String forgedToken() throws Exception {
+    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("attacker").generate();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("attacker").build(), adminClaims());
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  /** {@code alg: none} with the right claims. */
+  private static String unsignedToken() {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(adminClaims().toString().getBytes(StandardCharsets.UTF_8))
+        + ".";
+  }
+
+  /** A real viewer token whose payload was changed to claim the admin group. */
+  private static String tamperedToken() {
+    String[] parts = AdminClient.viewerToken().split("\\.");
+    String payload =
+        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+            .replace("meshgate-viewer", "meshgate-admin");
+    return parts[0]
+        + "."
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + parts[2];
+  }
+
+  private static JWTClaimsSet adminClaims() {
+    return new JWTClaimsSet.Builder()
+        .issuer(Gateways.ISSUER)
+        .audience("meshgate-admin")
+        .subject("mallory")
+        .claim("groups", List.of("meshgate-admin"))
+        .expirationTime(new Date(System.currentTimeMillis() + 600_000))
+        .build();
+  }
+
+  private static String basic(String id, String secret) {
+    return Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
+  }
+}
