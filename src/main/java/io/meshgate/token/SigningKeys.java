@@ -58,6 +58,33 @@ public class SigningKeys {
     return active != null;
   }
 
+  /**
+   * The published keys as a jose4j verification key resolver: a token's key is chosen only by
+   * {@code kid} among these, never from the token's own {@code jku}, {@code x5u} or {@code jwk}.
+   * Rebuilt when the JWKS changes.
+   */
+  public org.jose4j.keys.resolvers.VerificationKeyResolver verificationKeys() {
+    String json = jwksJson();
+    Resolver current = resolver;
+    if (current == null || !current.json().equals(json)) {
+      try {
+        current =
+            new Resolver(
+                json,
+                new org.jose4j.keys.resolvers.JwksVerificationKeyResolver(
+                    new org.jose4j.jwk.JsonWebKeySet(json).getJsonWebKeys()));
+      } catch (JoseException e) {
+        throw new IllegalStateException("The gateway's own JWKS does not parse", e);
+      }
+      resolver = current;
+    }
+    return current.keys();
+  }
+
+  private volatile Resolver resolver;
+
+  private record Resolver(String json, org.jose4j.keys.resolvers.VerificationKeyResolver keys) {}
+
   /** The JWK Set of every published key, public parameters only. */
   public String jwksJson() {
     return jwksJson;

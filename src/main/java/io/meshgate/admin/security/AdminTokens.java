@@ -15,7 +15,6 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.HttpsJwks;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -25,7 +24,6 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
@@ -87,7 +85,6 @@ public class AdminTokens {
   @ConfigProperty(name = "meshgate.admin.groups-claim", defaultValue = "groups")
   String groupsClaim;
 
-  private volatile Keys cachedKeys;
   private VerificationKeyResolver externalKeys;
 
   @PostConstruct
@@ -191,7 +188,7 @@ public class AdminTokens {
                 AlgorithmConstraints.ConstraintType.PERMIT,
                 AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
                 AlgorithmIdentifiers.RSA_USING_SHA256)
-            .setVerificationKeyResolver(external() ? externalKeys : ownKeys())
+            .setVerificationKeyResolver(external() ? externalKeys : keys.verificationKeys())
             .build();
     try {
       JwtClaims claims = consumer.processToClaims(token);
@@ -211,25 +208,6 @@ public class AdminTokens {
     }
     return "token not valid";
   }
-
-  /** The gateway's published keys as a verification key set, rebuilt when the JWKS changes. */
-  private VerificationKeyResolver ownKeys() {
-    String json = keys.jwksJson();
-    Keys current = cachedKeys;
-    if (current == null || !current.json.equals(json)) {
-      try {
-        current =
-            new Keys(
-                json, new JwksVerificationKeyResolver(new JsonWebKeySet(json).getJsonWebKeys()));
-      } catch (JoseException e) {
-        throw new IllegalStateException("The gateway's own JWKS does not parse", e);
-      }
-      cachedKeys = current;
-    }
-    return current.resolver;
-  }
-
-  private record Keys(String json, VerificationKeyResolver resolver) {}
 
   /** A token that must be refused; the message is safe to return. */
   static final class InvalidAdminTokenException extends RuntimeException {

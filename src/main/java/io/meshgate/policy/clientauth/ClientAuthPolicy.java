@@ -21,6 +21,7 @@ public final class ClientAuthPolicy implements Policy {
   public static final String INVALID = "CLIENT_AUTH_INVALID";
   public static final String APP_SUSPENDED = "CLIENT_AUTH_APP_SUSPENDED";
   private static final String BASIC = "basic ";
+  private static final String BEARER = "bearer ";
 
   /** Stands for a query key with a broken percent-escape: never a valid key, so it is refused. */
   private static final String BAD_ENCODING = "\u0000bad-encoding";
@@ -36,6 +37,9 @@ public final class ClientAuthPolicy implements Policy {
   private final LongFunction<Optional<AppSnapshot>> appsById;
   private final Function<String, Optional<AppSnapshot>> appsByClientId;
   private final Map<String, String> challenge;
+  private final Map<String, String> invalidTokenChallenge;
+  private final boolean bearer;
+  private final Function<String, Optional<String>> bearerClientIds;
 
   public ClientAuthPolicy(
       ClientAuthPolicyConfig config,
@@ -43,6 +47,23 @@ public final class ClientAuthPolicy implements Policy {
       Function<String, Optional<CredentialSnapshot>> credentialsByDigest,
       LongFunction<Optional<AppSnapshot>> appsById,
       Function<String, Optional<AppSnapshot>> appsByClientId) {
+    this(
+        config, digester, credentialsByDigest, appsById, appsByClientId, token -> Optional.empty());
+  }
+
+  /**
+   * @param bearerClientIds the client id a valid OAuth access token was issued to, or empty when
+   *     the token is not valid now
+   */
+  public ClientAuthPolicy(
+      ClientAuthPolicyConfig config,
+      SecretDigester digester,
+      Function<String, Optional<CredentialSnapshot>> credentialsByDigest,
+      LongFunction<Optional<AppSnapshot>> appsById,
+      Function<String, Optional<AppSnapshot>> appsByClientId,
+      Function<String, Optional<String>> bearerClientIds) {
+    this.bearerClientIds = bearerClientIds;
+    this.bearer = config.methods().contains(ClientAuthPolicyConfig.OAUTH2);
     this.apiKeys = config.methods().contains(ClientAuthPolicyConfig.API_KEY);
     this.clientSecrets = config.methods().contains(ClientAuthPolicyConfig.CLIENT_SECRET);
     this.apiKeyHeader = config.apiKeyHeader();
@@ -60,7 +81,12 @@ public final class ClientAuthPolicy implements Policy {
     if (clientSecrets) {
       c.append(c.length() > 0 ? ", " : "").append("Basic realm=\"meshgate\"");
     }
+    if (bearer) {
+      c.append(c.length() > 0 ? ", " : "").append("Bearer realm=\"meshgate\"");
+    }
     this.challenge = Map.of("WWW-Authenticate", c.toString());
+    this.invalidTokenChallenge =
+        Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"");
   }
 
   @Override
@@ -75,6 +101,9 @@ public final class ClientAuthPolicy implements Policy {
     exchange.upstreamHeaders().removeAll(apiKeyHeader);
     exchange.upstreamHeaders().removeAll(clientIdHeader);
     exchange.upstreamHeaders().removeAll(clientSecretHeader);
+    if (bearer || clientSecrets) {
+      exchange.upstreamHeaders().removeAll("authorization"); // Bearer token or Basic credentials
+    }
 
     String apiKey = null;
     if (apiKeys) {
@@ -89,6 +118,19 @@ public final class ClientAuthPolicy implements Policy {
     }
     if (apiKey != null && !apiKey.isEmpty()) {
       return authenticateApiKey(exchange, apiKey);
+    }
+    String authorization = headers.first("authorization");
+    if (bearer
+        && authorization != null
+        && authorization.length() > BEARER.length()
+        && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      Optional<String> clientId =
+          bearerClientIds.apply(authorization.substring(BEARER.length()).trim());
+      if (clientId.isEmpty()) {
+        return PolicyResult.reject(
+            401, INVALID, "The access token is not valid or has expired", invalidTokenChallenge);
+      }
+      return admit(exchange, appsByClientId.apply(clientId.get()));
     }
     if (clientSecrets) {
       String id = headers.first(clientIdHeader);

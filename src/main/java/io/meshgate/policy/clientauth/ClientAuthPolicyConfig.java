@@ -9,8 +9,8 @@ public record ClientAuthPolicyConfig(
     @Size(min = 1, message = "must list at least one method")
         List<
                 @Pattern(
-                    regexp = "api-key|client-secret",
-                    message = "must be api-key or client-secret")
+                    regexp = "api-key|client-secret|oauth2",
+                    message = "must be api-key, client-secret or oauth2")
                 String>
             methods,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String apiKeyHeader,
@@ -22,6 +22,7 @@ public record ClientAuthPolicyConfig(
   static final String HEADER_NAME = "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}";
   public static final String API_KEY = "api-key";
   public static final String CLIENT_SECRET = "client-secret";
+  public static final String OAUTH2 = "oauth2";
 
   public ClientAuthPolicyConfig {
     methods = methods == null ? List.of(API_KEY, CLIENT_SECRET) : List.copyOf(methods);

@@ -3,6 +3,7 @@ package io.meshgate.policy.clientauth;
 import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.chain.Policy;
 import io.meshgate.chain.PolicyFactory;
+import io.meshgate.oauth.AccessTokens;
 import io.meshgate.support.SecretDigester;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
 
   @Inject CatalogCache catalog;
   @Inject SecretDigester digester;
+  @Inject AccessTokens accessTokens;
 
   @Override
   public String id() {
@@ -34,6 +36,7 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
             digester,
             catalog::credentialByDigest,
             catalog::appById,
-            catalog::appByClientId));
+            catalog::appByClientId,
+            token -> accessTokens.verify(token).map(AccessTokens.Verified::clientId)));
   }
 }

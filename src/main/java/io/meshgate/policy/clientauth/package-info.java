@@ -5,8 +5,9 @@
  * constant time. The credential is removed before the call reaches the mesh.
  *
  * <p>Config: {@code methods} ({@code api-key}, {@code client-secret}; default both), {@code
- * apiKeyHeader}, {@code apiKeyQueryParam} (unset: keys in the query are not accepted), {@code
- * clientIdHeader}, {@code clientSecretHeader}.
+ * oauth2}: a gateway-issued access token as {@code Authorization: Bearer}; {@code apiKeyHeader},
+ * {@code apiKeyQueryParam} (unset: keys in the query are not accepted), {@code clientIdHeader},
+ * {@code clientSecretHeader}.
  *
  * <p>Error keys:
  *

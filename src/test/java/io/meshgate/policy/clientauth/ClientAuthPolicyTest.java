@@ -340,6 +340,54 @@ class ClientAuthPolicyTest {
     return policy(new ClientAuthPolicyConfig(null, null, "apikey", null, null));
   }
 
+  private ClientAuthPolicy bearerPolicy() {
+    return new ClientAuthPolicy(
+        new ClientAuthPolicyConfig(List.of("oauth2"), null, null, null, null),
+        digester,
+        digest -> Optional.ofNullable(credentials.get(digest)),
+        id -> Optional.ofNullable(appsById.get(id)),
+        clientId -> Optional.ofNullable(appsByClientId.get(clientId)),
+        token ->
+            token.equals("good-token")
+                ? Optional.of("shop")
+                : token.equals("frozen-token") ? Optional.of("frozen") : Optional.empty());
+  }
+
+  @Test
+  void validBearerTokenAdmitsTheAppItWasIssuedToAndNeverReachesUpstream() {
+    ExchangeContext exchange = exchange(headers("Authorization", "Bearer good-token"));
+    assertThat(bearerPolicy().onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
+    assertThat(exchange.app()).isEqualTo(shop);
+    assertThat(exchange.upstreamHeaders().contains("authorization")).isFalse();
+  }
+
+  @Test
+  void invalidBearerTokenIs401WithInvalidTokenChallenge() {
+    assertThat(bearerPolicy().onRequest(exchange(headers("Authorization", "Bearer forged"))))
+        .isEqualTo(
+            PolicyResult.reject(
+                401,
+                "CLIENT_AUTH_INVALID",
+                "The access token is not valid or has expired",
+                Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"")));
+  }
+
+  @Test
+  void bearerTokenOfASuspendedAppIs403() {
+    assertThat(bearerPolicy().onRequest(exchange(headers("Authorization", "Bearer frozen-token"))))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_APP_SUSPENDED"));
+  }
+
+  @Test
+  void bearerTokenIsIgnoredWhenTheApiDoesNotAllowOauth2() {
+    assertThat(defaults().onRequest(exchange(headers("Authorization", "Bearer good-token"))))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+  }
+
   private ClientAuthPolicy policy(ClientAuthPolicyConfig config) {
     return new ClientAuthPolicy(
         config,

@@ -197,13 +197,16 @@ public final class Gateways {
               "policies": [ { "policy": "access-list", "config": { "denyIps": ["127.0.0.0/8", "::1"] } },
                             { "policy": "client-auth" }, { "policy": "subscription" },
                             { "policy": "token" }, { "policy": "headers" } ] },
+            { "name": "reports", "basePath": "/reports", "upstreamUrl": "%1$s/reports",
+              "policies": [ { "policy": "client-auth", "config": { "methods": ["oauth2", "api-key"] } },
+                            { "policy": "subscription" }, { "policy": "token" }, { "policy": "headers" } ] },
             { "name": "vip", "basePath": "/vip", "upstreamUrl": "%1$s/vip",
               "policies": [ { "policy": "client-auth" },
                             { "policy": "access-list", "config": { "allowClientIds": ["orders-client"] } },
                             { "policy": "subscription" }, { "policy": "token" }, { "policy": "headers" } ] }
           ],
           "products": [
-            { "name": "shop", "title": "Shop", "apis": ["orders", "created", "slow", "down", "private", "vip"],
+            { "name": "shop", "title": "Shop", "apis": ["orders", "created", "slow", "down", "private", "vip", "reports"],
               "plans": [
                 { "name": "gold", "title": "Gold", "scopes": ["orders:read", "orders:write"], "tokenTtlSeconds": 600 },
                 { "name": "approval", "title": "Needs approval", "approvalRequired": true } ] }
@@ -215,6 +218,8 @@ public final class Gateways {
               "apiKeys": ["other-key"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
             { "name": "cache-app", "clientId": "cache-client", "clientSecret": "cache-secret",
               "apiKeys": ["cache-key"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
+            { "name": "oauth-app", "clientId": "oauth-client", "clientSecret": "oauth-secret",
+              "apiKeys": ["oauth-app-key"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
             { "name": "lonely-app", "clientId": "lonely-client", "clientSecret": "lonely-secret",
               "apiKeys": ["lonely-key"] },
             { "name": "pending-app", "clientId": "pending-client", "clientSecret": "pending-secret",

@@ -1,0 +1,152 @@
+package io.meshgate.oauth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meshgate.token.Issuer;
+import io.meshgate.token.SigningKeys;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Issues and verifies the OAuth access tokens apps present as bearer tokens. Verification follows
+ * RFC 8725: ES256 / RS256 only ({@code none} and HMAC never), keys only from the gateway's own key
+ * set by {@code kid}, {@code typ} must be {@code at+jwt}, {@code iss}, {@code aud}, {@code exp} and
+ * {@code nbf} checked with a skew, a size limit. A verified token is remembered until it expires,
+ * so a steady stream of calls verifies one signature, not one per call.
+ */
+@ApplicationScoped
+public class AccessTokens {
+  public static final String TYPE = "at+jwt";
+  public static final String CLAIM_CLIENT_ID = "client_id";
+  public static final String CLAIM_SCOPE = "scope";
+  private static final int MAX_TOKEN_CHARS = 8192;
+
+  @Inject SigningKeys keys;
+  @Inject Issuer issuer;
+  @Inject Clock clock;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.oauth.token-ttl-seconds", defaultValue = "3600")
+  int ttlSeconds;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.oauth.audience")
+  Optional<String> configuredAudience;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.oauth.clock-skew-seconds", defaultValue = "30")
+  int skewSeconds;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.oauth.verified-cache-size", defaultValue = "100000")
+  long cacheSize;
+
+  private Cache<String, Verified> verified;
+
+  @PostConstruct
+  void init() {
+    verified = Caffeine.newBuilder().maximumSize(cacheSize).build();
+  }
+
+  /** What a valid access token says. */
+  public record Verified(String clientId, String scope, Instant expiresAt) {}
+
+  public String audience() {
+    return configuredAudience.filter(s -> !s.isBlank()).orElseGet(issuer::url);
+  }
+
+  public int ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /** Signs an access token for {@code clientId} with these scopes. */
+  public String issue(String clientId, Collection<String> scopes) {
+    SigningKeys.ActiveKey key = keys.active();
+    long now = clock.instant().getEpochSecond();
+    JwtClaims claims = new JwtClaims();
+    claims.setIssuer(issuer.url());
+    claims.setSubject(clientId);
+    claims.setClaim(CLAIM_CLIENT_ID, clientId);
+    claims.setAudience(audience());
+    claims.setIssuedAt(NumericDate.fromSeconds(now));
+    claims.setExpirationTime(NumericDate.fromSeconds(now + ttlSeconds));
+    claims.setJwtId(UUID.randomUUID().toString());
+    claims.setClaim(CLAIM_SCOPE, String.join(" ", scopes));
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmHeaderValue(key.alg());
+    jws.setKeyIdHeaderValue(key.kid());
+    jws.setHeader("typ", TYPE);
+    jws.setKey(key.privateKey());
+    try {
+      return jws.getCompactSerialization();
+    } catch (JoseException e) {
+      throw new IllegalStateException("Cannot sign an access token", e);
+    }
+  }
+
+  /** The token's claims when it is valid now; empty otherwise. Never throws for bad input. */
+  public Optional<Verified> verify(String token) {
+    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    Verified known = verified.getIfPresent(token);
+    if (known != null) {
+      return now.isBefore(known.expiresAt().plusSeconds(skewSeconds))
+          ? Optional.of(known)
+          : Optional.empty();
+    }
+    JwtConsumer consumer =
+        new JwtConsumerBuilder()
+            .setRequireExpirationTime()
+            .setAllowedClockSkewInSeconds(skewSeconds)
+            .setExpectedIssuer(issuer.url())
+            .setExpectedAudience(audience())
+            .setExpectedType(true, TYPE)
+            .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
+            .setJwsAlgorithmConstraints(
+                AlgorithmConstraints.ConstraintType.PERMIT,
+                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+                AlgorithmIdentifiers.RSA_USING_SHA256)
+            .setVerificationKeyResolver(keys.verificationKeys())
+            .build();
+    try {
+      JwtClaims claims = consumer.processToClaims(token);
+      String clientId = claims.getStringClaimValue(CLAIM_CLIENT_ID);
+      if (clientId == null || clientId.isEmpty()) {
+        return Optional.empty();
+      }
+      String scope = claims.hasClaim(CLAIM_SCOPE) ? claims.getStringClaimValue(CLAIM_SCOPE) : "";
+      Verified v =
+          new Verified(
+              clientId, scope, Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+      verified.put(token, v);
+      return Optional.of(v);
+    } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Forgets verified tokens (after a key change). */
+  public void invalidateAll() {
+    verified.invalidateAll();
+  }
+}
