@@ -44,7 +44,11 @@ class AdminSecurityIT {
         Arguments.of("POST", "/admin/v1/apps"),
         Arguments.of("POST", "/admin/v1/subscriptions"),
         Arguments.of("PUT", "/admin/v1/apis/999999"),
-        Arguments.of("DELETE", "/admin/v1/apps/999999"));
+        Arguments.of("DELETE", "/admin/v1/apps/999999"),
+        Arguments.of("POST", "/admin/v1/subscriptions/999999/approve"),
+        Arguments.of("POST", "/admin/v1/apps/999999/credentials"),
+        Arguments.of("POST", "/admin/v1/products/999999/plans"),
+        Arguments.of("POST", "/admin/v1/apis/999999/publish"));
   }
 
   @ParameterizedTest
@@ -96,6 +100,16 @@ class AdminSecurityIT {
     HttpResponse<String> r =
         Http.get(gw.server().adminUri("/echo/x"), "X-API-Key", "free-demo-key");
     assertStatus(r, 404, "ROUTE_NOT_FOUND");
+  }
+
+  @Test
+  void openApiDocumentsTheAdminApiAndTheTokenEndpointAndItsUiIsServedOnTheAdminPort() {
+    HttpResponse<String> doc = Http.get(gw.server().adminUri("/openapi"));
+    assertThat(doc.statusCode()).isEqualTo(200);
+    assertThat(doc.body())
+        .contains("/admin/v1/apis:", "/admin/v1/subscriptions/{id}/approve:", "/oauth2/token:")
+        .doesNotContain("{path");
+    assertThat(Http.get(gw.server().adminUri("/openapi/ui/")).statusCode()).isEqualTo(200);
   }
 
   @Test
