@@ -26,12 +26,17 @@ public class AdminPorts extends HttpFilter {
   @ConfigProperty(name = "ADMIN_PORT", defaultValue = "9081")
   int adminPort;
 
+  @Inject
+  @ConfigProperty(name = "ADMIN_HTTPS_PORT", defaultValue = "-1")
+  int adminHttpsPort;
+
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
     String path = decodedPath(req);
     boolean adminPath = path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/");
-    boolean onAdminPort = req.getLocalPort() == adminPort;
+    int port = req.getLocalPort();
+    boolean onAdminPort = (port == adminPort || port == adminHttpsPort) && port > 0;
     if (adminPath != onAdminPort) {
       Gateway.send(
           resp,
