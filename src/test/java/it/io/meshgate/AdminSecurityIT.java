@@ -81,7 +81,10 @@ class AdminSecurityIT {
         "/admin/oauth2/token",
         "/echo/..%2Fadmin/v1/apps",
         "/echo/%2e%2e/admin/v1/apps",
-        "/echo/%2E%2E/%61dmin/v1/apps"
+        "/echo/%2E%2E/%61dmin/v1/apps",
+        "//admin/v1/apps",
+        "/./admin/v1/apps",
+        "/admin;x=1/v1/apps"
       })
   void adminPathsOnTheDataPortAre404(String path) {
     String response =
