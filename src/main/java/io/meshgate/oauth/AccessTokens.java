@@ -2,12 +2,14 @@ package io.meshgate.oauth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -22,7 +24,9 @@ import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * Issues and verifies the OAuth access tokens apps present as bearer tokens. Verification follows
@@ -60,9 +64,40 @@ public class AccessTokens {
 
   private Cache<String, Verified> verified;
 
+  /** The JWKS the cached verifications were made against; another one empties the cache. */
+  private volatile String verifiedAgainst;
+
   @PostConstruct
   void init() {
-    verified = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    verified =
+        Caffeine.newBuilder()
+            .maximumSize(cacheSize)
+            .expireAfter(
+                new Expiry<String, Verified>() {
+                  @Override
+                  public long expireAfterCreate(String token, Verified v, long now) {
+                    return nanosUntilExpiry(v);
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      String token, Verified v, long now, long currentDuration) {
+                    return nanosUntilExpiry(v);
+                  }
+
+                  @Override
+                  public long expireAfterRead(
+                      String token, Verified v, long now, long currentDuration) {
+                    return currentDuration;
+                  }
+                })
+            .build();
+  }
+
+  /** An entry lives until its token expires (plus the skew), never longer. */
+  private long nanosUntilExpiry(Verified v) {
+    Duration left = Duration.between(clock.instant(), v.expiresAt().plusSeconds(skewSeconds));
+    return left.isNegative() ? 0 : left.toNanos();
   }
 
   /** What a valid access token says. */
@@ -108,27 +143,36 @@ public class AccessTokens {
       return Optional.empty();
     }
     Instant now = clock.instant();
+    String jwks = keys.jwksJson();
+    String against = verifiedAgainst;
+    if (jwks != against) {
+      if (!jwks.equals(against)) {
+        // A key left (or joined) the set: what it verified must be verified again.
+        verified.invalidateAll();
+      }
+      verifiedAgainst = jwks;
+    }
     Verified known = verified.getIfPresent(token);
     if (known != null) {
       return now.isBefore(known.expiresAt().plusSeconds(skewSeconds))
           ? Optional.of(known)
           : Optional.empty();
     }
-    JwtConsumer consumer =
-        new JwtConsumerBuilder()
-            .setRequireExpirationTime()
-            .setAllowedClockSkewInSeconds(skewSeconds)
-            .setExpectedIssuer(issuer.url())
-            .setExpectedAudience(audience())
-            .setExpectedType(true, TYPE)
-            .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
-            .setJwsAlgorithmConstraints(
-                AlgorithmConstraints.ConstraintType.PERMIT,
-                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
-                AlgorithmIdentifiers.RSA_USING_SHA256)
-            .setVerificationKeyResolver(keys.verificationKeys())
-            .build();
     try {
+      JwtConsumer consumer =
+          new JwtConsumerBuilder()
+              .setRequireExpirationTime()
+              .setAllowedClockSkewInSeconds(skewSeconds)
+              .setExpectedIssuer(issuer.url())
+              .setExpectedAudience(audience())
+              .setExpectedType(true, TYPE)
+              .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
+              .setJwsAlgorithmConstraints(
+                  AlgorithmConstraints.ConstraintType.PERMIT,
+                  AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+                  AlgorithmIdentifiers.RSA_USING_SHA256)
+              .setVerificationKeyResolver(byKidOnly(keys.verificationKeys()))
+              .build();
       JwtClaims claims = consumer.processToClaims(token);
       String clientId = claims.getStringClaimValue(CLAIM_CLIENT_ID);
       if (clientId == null || clientId.isEmpty()) {
@@ -138,11 +182,29 @@ public class AccessTokens {
       Verified v =
           new Verified(
               clientId, scope, Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
-      verified.put(token, v);
+      if (jwks == verifiedAgainst) {
+        verified.put(token, v);
+      }
       return Optional.of(v);
     } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
+      // Expected for forged, expired or foreign tokens: the caller answers 401, nothing to log.
       return Optional.empty();
     }
+  }
+
+  /**
+   * Only a token naming its key by {@code kid} is looked up in the gateway's key set; jose4j's
+   * {@code JwksVerificationKeyResolver} would otherwise try the only key of a matching type. The
+   * token's {@code jku}, {@code x5u} and {@code jwk} headers are never read.
+   */
+  private static VerificationKeyResolver byKidOnly(VerificationKeyResolver ours) {
+    return (jws, nesting) -> {
+      String kid = jws.getKeyIdHeaderValue();
+      if (kid == null || kid.isEmpty()) {
+        throw new UnresolvableKeyException("The token names no kid");
+      }
+      return ours.resolveKey(jws, nesting);
+    };
   }
 
   /** Forgets verified tokens (after a key change). */

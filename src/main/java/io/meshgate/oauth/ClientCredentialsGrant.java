@@ -109,8 +109,7 @@ public final class ClientCredentialsGrant {
       return badRequest(UNSUPPORTED_GRANT_TYPE, "Only client_credentials is supported");
     }
 
-    OAuthRequests.ClientCredentials client =
-        OAuthRequests.clientCredentials(authorization, form);
+    OAuthRequests.ClientCredentials client = OAuthRequests.clientCredentials(authorization, form);
     if (client.problem() != null) {
       return badRequest(INVALID_REQUEST, client.problem());
     }
@@ -159,7 +158,8 @@ public final class ClientCredentialsGrant {
       }
     }
     if (!refused.isEmpty()) {
-      return badRequest(INVALID_SCOPE, "The client may not have scope " + String.join(" ", refused));
+      return badRequest(
+          INVALID_SCOPE, "The client may not have scope " + String.join(" ", refused));
     }
     return new Granted(app.clientId(), new ArrayList<>(asked));
   }

@@ -9,7 +9,9 @@ import io.meshgate.chain.PolicyResult;
 import io.meshgate.chain.PolicyStage;
 import io.meshgate.support.SecretDigester;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,6 +42,7 @@ public final class ClientAuthPolicy implements Policy {
   private final Map<String, String> invalidTokenChallenge;
   private final boolean bearer;
   private final Function<String, Optional<String>> bearerClientIds;
+  private final String missingMessage;
 
   public ClientAuthPolicy(
       ClientAuthPolicyConfig config,
@@ -85,6 +88,7 @@ public final class ClientAuthPolicy implements Policy {
       c.append(c.length() > 0 ? ", " : "").append("Bearer realm=\"meshgate\"");
     }
     this.challenge = Map.of("WWW-Authenticate", c.toString());
+    this.missingMessage = "No credential: send " + acceptedCredentials();
     this.invalidTokenChallenge =
         Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"");
   }
@@ -126,11 +130,13 @@ public final class ClientAuthPolicy implements Policy {
         && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       Optional<String> clientId =
           bearerClientIds.apply(authorization.substring(BEARER.length()).trim());
-      if (clientId.isEmpty()) {
+      // An app deleted since the token was issued makes the token invalid, like a bad signature.
+      Optional<AppSnapshot> app = clientId.flatMap(appsByClientId);
+      if (app.isEmpty()) {
         return PolicyResult.reject(
             401, INVALID, "The access token is not valid or has expired", invalidTokenChallenge);
       }
-      return admit(exchange, appsByClientId.apply(clientId.get()));
+      return admit(exchange, app);
     }
     if (clientSecrets) {
       String id = headers.first(clientIdHeader);
@@ -146,7 +152,25 @@ public final class ClientAuthPolicy implements Policy {
         return authenticateClientSecret(exchange, id, secret);
       }
     }
-    return reject(MISSING, "No credential: send an API key or client credentials");
+    return reject(MISSING, missingMessage);
+  }
+
+  /** "an API key, client credentials or an OAuth access token", as far as accepted. */
+  private String acceptedCredentials() {
+    List<String> kinds = new ArrayList<>();
+    if (apiKeys) {
+      kinds.add("an API key");
+    }
+    if (clientSecrets) {
+      kinds.add("client credentials");
+    }
+    if (bearer) {
+      kinds.add("an OAuth access token (Authorization: Bearer)");
+    }
+    int last = kinds.size() - 1;
+    return last == 0
+        ? kinds.get(0)
+        : String.join(", ", kinds.subList(0, last)) + " or " + kinds.get(last);
   }
 
   private PolicyResult authenticateApiKey(ExchangeContext exchange, String apiKey) {

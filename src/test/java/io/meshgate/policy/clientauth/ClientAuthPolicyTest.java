@@ -388,6 +388,112 @@ class ClientAuthPolicyTest {
             r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
   }
 
+  private ClientAuthPolicy bearerOrKeyPolicy() {
+    return new ClientAuthPolicy(
+        new ClientAuthPolicyConfig(List.of("oauth2", "api-key"), null, null, null, null),
+        digester,
+        digest -> Optional.ofNullable(credentials.get(digest)),
+        id -> Optional.ofNullable(appsById.get(id)),
+        clientId -> Optional.ofNullable(appsByClientId.get(clientId)),
+        token -> token.equals("good-token") ? Optional.of("shop") : Optional.empty());
+  }
+
+  @Test
+  void missingCredentialNamesEveryAcceptedMethodInMessageAndChallenge() {
+    assertThat(bearerOrKeyPolicy().onRequest(exchange(headers("Accept", "*/*"))))
+        .isEqualTo(
+            PolicyResult.reject(
+                401,
+                "CLIENT_AUTH_MISSING",
+                "No credential: send an API key or an OAuth access token (Authorization: Bearer)",
+                Map.of(
+                    "WWW-Authenticate",
+                    "ApiKey realm=\"meshgate\", header=\"X-API-Key\", Bearer realm=\"meshgate\"")));
+    ClientAuthPolicy all =
+        policy(
+            new ClientAuthPolicyConfig(
+                List.of("client-secret", "oauth2", "api-key"), null, null, null, null));
+    assertThat(all.onRequest(exchange(headers())))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r ->
+                assertThat(r.message())
+                    .isEqualTo(
+                        "No credential: send an API key, client credentials or an OAuth access"
+                            + " token (Authorization: Bearer)"));
+    assertThat(bearerPolicy().onRequest(exchange(headers())))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r ->
+                assertThat(r.message())
+                    .isEqualTo(
+                        "No credential: send an OAuth access token (Authorization: Bearer)"));
+  }
+
+  @Test
+  void bearerSchemeIsCaseInsensitiveAndTheTokenIsTrimmed() {
+    assertThat(bearerPolicy().onRequest(exchange(headers("authorization", "bEaReR  good-token "))))
+        .isSameAs(PolicyResult.PROCEED);
+  }
+
+  @Test
+  void emptyBearerTokenIsInvalidNotMissing() {
+    assertThat(bearerPolicy().onRequest(exchange(headers("Authorization", "Bearer    "))))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r -> {
+              assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_INVALID");
+              assertThat(r.headers())
+                  .containsEntry(
+                      "WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"");
+            });
+  }
+
+  @Test
+  void rejectedBearerTokenNeverReachesUpstreamEither() {
+    ExchangeContext exchange = exchange(headers("Authorization", "Bearer forged"));
+    assertThat(bearerPolicy().onRequest(exchange)).isInstanceOf(PolicyResult.Reject.class);
+    assertThat(exchange.upstreamHeaders().contains("authorization")).isFalse();
+  }
+
+  @Test
+  void apiKeyWinsOverABearerToken() {
+    ExchangeContext exchange =
+        exchange(headers("X-API-Key", "frozen-key", "Authorization", "Bearer good-token"));
+    assertThat(bearerOrKeyPolicy().onRequest(exchange))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_APP_SUSPENDED"));
+  }
+
+  @Test
+  void basicCredentialsAreNotAcceptedWhereOnlyOauth2AndKeysAre() {
+    assertThat(
+            bearerOrKeyPolicy().onRequest(exchange(headers("Authorization", basic("shop:s3cret")))))
+        .isInstanceOfSatisfying(
+            PolicyResult.Reject.class,
+            r -> assertThat(r.errorKey()).isEqualTo("CLIENT_AUTH_MISSING"));
+  }
+
+  @Test
+  void bearerTokenOfAnAppNoLongerInTheCatalogIsInvalid() {
+    ClientAuthPolicy policy =
+        new ClientAuthPolicy(
+            new ClientAuthPolicyConfig(List.of("oauth2"), null, null, null, null),
+            digester,
+            digest -> Optional.empty(),
+            id -> Optional.empty(),
+            clientId -> Optional.empty(),
+            token -> Optional.of("deleted-client"));
+    assertThat(policy.onRequest(exchange(headers("Authorization", "Bearer t"))))
+        .isEqualTo(
+            PolicyResult.reject(
+                401,
+                "CLIENT_AUTH_INVALID",
+                "The access token is not valid or has expired",
+                Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"")));
+  }
+
   private ClientAuthPolicy policy(ClientAuthPolicyConfig config) {
     return new ClientAuthPolicy(
         config,

@@ -200,6 +200,8 @@ public final class Gateways {
             { "name": "reports", "basePath": "/reports", "upstreamUrl": "%1$s/reports",
               "policies": [ { "policy": "client-auth", "config": { "methods": ["oauth2", "api-key"] } },
                             { "policy": "subscription" }, { "policy": "token" }, { "policy": "headers" } ] },
+            { "name": "bearer-only", "basePath": "/bearer-only", "upstreamUrl": "%1$s/bearer-only",
+              "policies": [ { "policy": "client-auth", "config": { "methods": ["oauth2"] } } ] },
             { "name": "vip", "basePath": "/vip", "upstreamUrl": "%1$s/vip",
               "policies": [ { "policy": "client-auth" },
                             { "policy": "access-list", "config": { "allowClientIds": ["orders-client"] } },
