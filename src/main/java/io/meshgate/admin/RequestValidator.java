@@ -6,7 +6,6 @@ import io.meshgate.support.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.validation.Validator;
 import java.util.Comparator;
@@ -90,31 +89,7 @@ public class RequestValidator {
    * scopes[1]}; method and parameter nodes of method validation are left out.
    */
   public static String fieldPath(Path path) {
-    StringBuilder out = new StringBuilder();
-    for (Path.Node node : path) {
-      ElementKind kind = node.getKind();
-      if (kind == ElementKind.METHOD
-          || kind == ElementKind.CONSTRUCTOR
-          || kind == ElementKind.PARAMETER
-          || kind == ElementKind.CROSS_PARAMETER
-          || kind == ElementKind.RETURN_VALUE) {
-        continue;
-      }
-      if (node.isInIterable()) {
-        if (node.getIndex() != null) {
-          out.append('[').append(node.getIndex()).append(']');
-        } else if (node.getKey() != null) {
-          out.append('[').append(node.getKey()).append(']');
-        }
-      }
-      if (kind == ElementKind.CONTAINER_ELEMENT || node.getName() == null) {
-        continue;
-      }
-      if (out.length() > 0) {
-        out.append('.');
-      }
-      out.append(node.getName());
-    }
-    return out.length() == 0 ? "body" : out.toString();
+    String field = io.meshgate.support.FieldPaths.of(path);
+    return field.isEmpty() ? "body" : field;
   }
 }

@@ -3,6 +3,7 @@ package io.meshgate.chain;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
 import io.meshgate.catalog.runtime.PlanSnapshot;
+import io.meshgate.catalog.runtime.SubscriptionSnapshot;
 import java.net.InetAddress;
 import java.time.Instant;
 
@@ -23,6 +24,8 @@ public final class ExchangeContext {
 
   private AppSnapshot app;
   private PlanSnapshot plan;
+  private SubscriptionSnapshot subscription;
+  private HeaderList responseHeaders;
   private String gatewayToken;
   private String requestId;
 
@@ -105,6 +108,34 @@ public final class ExchangeContext {
 
   public void plan(PlanSnapshot plan) {
     this.plan = plan;
+  }
+
+  /** The app's active subscription for this API, or {@code null}. */
+  public SubscriptionSnapshot subscription() {
+    return subscription;
+  }
+
+  /** Records the active subscription found and its plan. */
+  public void subscription(SubscriptionSnapshot subscription) {
+    this.subscription = subscription;
+    this.plan = subscription.plan();
+  }
+
+  /**
+   * Headers the gateway adds to its answer to the client, whether the call is refused or proxied
+   * (for example {@code RateLimit-Remaining}); on a proxied call they replace upstream fields of
+   * the same name. Never sent upstream.
+   */
+  public HeaderList responseHeaders() {
+    if (responseHeaders == null) {
+      responseHeaders = new HeaderList(4);
+    }
+    return responseHeaders;
+  }
+
+  /** Whether any response header was set, without allocating. */
+  public boolean hasResponseHeaders() {
+    return responseHeaders != null && responseHeaders.size() > 0;
   }
 
   public String gatewayToken() {

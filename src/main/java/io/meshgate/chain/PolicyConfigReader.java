@@ -61,28 +61,7 @@ public final class PolicyConfigReader {
 
   /** {@code methods[1]} rather than Bean Validation's {@code methods[1].<list element>}. */
   static String fieldPath(jakarta.validation.Path path) {
-    StringBuilder out = new StringBuilder();
-    for (jakarta.validation.Path.Node node : path) {
-      if (node.getKind() == jakarta.validation.ElementKind.CONTAINER_ELEMENT) {
-        if (node.getIndex() != null) {
-          out.append('[').append(node.getIndex()).append(']');
-        }
-        continue;
-      }
-      if (node.getName() == null) {
-        continue;
-      }
-      if (out.length() > 0) {
-        out.append('.');
-      }
-      out.append(node.getName());
-      if (node.getIndex() != null) {
-        out.append('[').append(node.getIndex()).append(']');
-      } else if (node.getKey() != null) {
-        out.append('[').append(node.getKey()).append(']');
-      }
-    }
-    return out.toString();
+    return io.meshgate.support.FieldPaths.of(path);
   }
 
   private static String rootMessage(Throwable e) {

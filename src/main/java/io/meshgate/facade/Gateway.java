@@ -130,9 +130,16 @@ public class Gateway {
       }
       PolicyResult result = chain.apply(exchange);
       if (result instanceof PolicyResult.Reject reject) {
+        Map<String, String> headers = reject.headers();
+        if (exchange.hasResponseHeaders()) {
+          Map<String, String> merged = new java.util.LinkedHashMap<>();
+          exchange.responseHeaders().forEach(merged::put);
+          merged.putAll(reject.headers());
+          headers = merged;
+        }
         send(
             resp,
-            new Problem(reject.status(), reject.errorKey(), reject.message(), reject.headers()),
+            new Problem(reject.status(), reject.errorKey(), reject.message(), headers),
             requestId);
         return;
       }

@@ -150,27 +150,35 @@ public class UpstreamClient {
       throw unavailable("The upstream service failed: " + e.getClass().getSimpleName(), e);
     }
     try {
-      copyResponse(response, out, exchange.method());
+      copyResponse(response, out, exchange);
     } finally {
       response.close();
     }
   }
 
   private static void copyResponse(
-      ClassicHttpResponse response, HttpServletResponse out, String method) throws IOException {
+      ClassicHttpResponse response, HttpServletResponse out, ExchangeContext exchange)
+      throws IOException {
+    String method = exchange.method();
     out.setStatus(response.getCode());
     HeaderList headers = new HeaderList(response.getHeaders().length);
     for (Header h : response.getHeaders()) {
       headers.add(h.getName(), h.getValue());
     }
     Set<String> hopByHop = HopByHopHeaders.of(headers);
+    HeaderList own = exchange.hasResponseHeaders() ? exchange.responseHeaders() : null;
     headers.forEach(
         (name, value) -> {
           String n = HeaderList.normalize(name);
-          if (!hopByHop.contains(n) && !n.equals("content-length")) {
+          if (!hopByHop.contains(n)
+              && !n.equals("content-length")
+              && (own == null || !own.contains(n))) {
             out.addHeader(name, value);
           }
         });
+    if (own != null) {
+      own.forEach(out::addHeader);
+    }
     HttpEntity entity = response.getEntity();
     String length = headers.first("content-length");
     if (length != null && ("HEAD".equals(method) || entity == null)) {

@@ -38,6 +38,7 @@ public class Startup {
   @Inject SigningKeys keys;
   @Inject CatalogCache catalog;
   @Inject io.meshgate.catalog.sync.CatalogSync sync;
+  @Inject io.meshgate.limit.Limiter limiter;
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -98,6 +99,7 @@ public class Startup {
       catalog.invalidateAll();
       catalog.publishedApis();
       sync.start();
+      limiter.start();
       failure = null;
       LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());
     } catch (Exception e) {

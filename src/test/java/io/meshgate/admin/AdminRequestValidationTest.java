@@ -11,6 +11,7 @@ import io.meshgate.admin.products.PlanRequest;
 import io.meshgate.admin.products.ProductRequest;
 import io.meshgate.admin.subscriptions.MigrateRequest;
 import io.meshgate.admin.subscriptions.SubscriptionRequest;
+import io.meshgate.limit.LimitSpec;
 import io.meshgate.support.Problem;
 import jakarta.json.bind.JsonbException;
 import jakarta.validation.Validation;
@@ -131,13 +132,13 @@ class AdminRequestValidationTest {
 
   @Test
   void aValidPlanHasNoViolations() {
-    assertThat(validator.violationsOf(plan("gold-1", 300, new PlanRequest.RateLimit(1L, "hour"))))
+    assertThat(validator.violationsOf(plan("gold-1", 300, new LimitSpec.Rate(1L, "hour"))))
         .isEmpty();
   }
 
   @Test
   void aRateLimitOfMinusOneNamesRateLimitLimit() {
-    assertThat(validator.violationsOf(plan("gold", 300, new PlanRequest.RateLimit(-1L, "minute"))))
+    assertThat(validator.violationsOf(plan("gold", 300, new LimitSpec.Rate(-1L, "minute"))))
         .containsExactly(new Problem.Violation("rateLimit.limit", "must be at least 1 (was -1)"));
   }
 
@@ -150,9 +151,9 @@ class AdminRequestValidationTest {
             null,
             Arrays.asList("ok", "has space", null),
             29,
-            new PlanRequest.RateLimit(null, "week"),
-            new PlanRequest.Burst(0L, 3_600_001L),
-            new PlanRequest.Quota(0L, "year", "maybe"),
+            new LimitSpec.Rate(null, "week"),
+            new LimitSpec.Burst(0L, 3_600_001L),
+            new PlanRequest.Quota(0L, "year", "maybe", null),
             "fail-sometimes");
     assertThat(validator.violationsOf(bad))
         .containsExactly(
@@ -296,7 +297,7 @@ class AdminRequestValidationTest {
         List.of(new ApiRequest.Step("token", null)));
   }
 
-  private static PlanRequest plan(String name, Integer ttl, PlanRequest.RateLimit rate) {
+  private static PlanRequest plan(String name, Integer ttl, LimitSpec.Rate rate) {
     return new PlanRequest(name, null, null, List.of("a:read"), ttl, rate, null, null, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.meshgate.admin.products;
 
+import io.meshgate.limit.LimitSpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -14,8 +15,8 @@ import java.util.List;
  * @param name the routing name sent as {@code x-client-plan}: lowercase letters, digits and '-'
  * @param scopes granted in gateway tokens ({@code scope} claim)
  * @param tokenTtlSeconds lifetime of gateway tokens, 30..86400, default 300
- * @param onLimiterError what the rate limiter does when its store fails: {@code fail-open} or
- *     {@code fail-closed} (default)
+ * @param onLimiterError what the rate limiter does when its shared store (Redis) fails: {@code
+ *     fail-open} (default: count locally on each replica) or {@code fail-closed} (answer 503)
  */
 public record PlanRequest(
     @NotNull(message = "is required")
@@ -34,8 +35,8 @@ public record PlanRequest(
     @Min(value = 30, message = "must be at least 30")
         @Max(value = 86_400, message = "must be at most 86400")
         Integer tokenTtlSeconds,
-    @Valid RateLimit rateLimit,
-    @Valid Burst burst,
+    @Valid LimitSpec.Rate rateLimit,
+    @Valid LimitSpec.Burst burst,
     @Valid Quota quota,
     @Pattern(regexp = "fail-open|fail-closed", message = "must be fail-open or fail-closed")
         String onLimiterError) {
@@ -45,29 +46,16 @@ public record PlanRequest(
   /** RFC 6749 scope-token characters. */
   static final String SCOPE = "[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}";
 
-  /** At most {@code limit} calls per {@code per} (second, minute or hour). */
-  public record RateLimit(
-      @NotNull(message = "is required") @Min(value = 1, message = "must be at least 1") Long limit,
-      @NotNull(message = "is required")
-          @Pattern(regexp = "second|minute|hour", message = "must be second, minute or hour")
-          String per) {}
-
-  /** At most {@code limit} calls in any window of {@code windowMs} milliseconds. */
-  public record Burst(
-      @NotNull(message = "is required") @Min(value = 1, message = "must be at least 1") Long limit,
-      @NotNull(message = "is required")
-          @Min(value = 1, message = "must be at least 1")
-          @Max(value = 3_600_000, message = "must be at most 3600000")
-          Long windowMs) {}
-
   /**
-   * At most {@code limit} calls per day or month; {@code hard} refuses beyond it (default), {@code
-   * soft} only counts and reports.
+   * At most {@code limit} calls per calendar day or month, starting at midnight in {@code timeZone}
+   * (an IANA zone id, default UTC); {@code hard} refuses beyond it (default), {@code soft} only
+   * counts and reports.
    */
   public record Quota(
       @NotNull(message = "is required") @Min(value = 1, message = "must be at least 1") Long limit,
       @NotNull(message = "is required")
           @Pattern(regexp = "day|month", message = "must be day or month")
           String per,
-      @Pattern(regexp = "hard|soft", message = "must be hard or soft") String enforcement) {}
+      @Pattern(regexp = "hard|soft", message = "must be hard or soft") String enforcement,
+      @Size(max = 50, message = "must be at most 50 characters") String timeZone) {}
 }

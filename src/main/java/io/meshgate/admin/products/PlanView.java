@@ -1,5 +1,6 @@
 package io.meshgate.admin.products;
 
+import io.meshgate.limit.LimitSpec;
 import java.util.List;
 
 /** A plan as the admin API shows it. Absent limits are {@code null} (omitted in JSON). */
@@ -11,7 +12,7 @@ public record PlanView(
     boolean approvalRequired,
     List<String> scopes,
     int tokenTtlSeconds,
-    PlanRequest.RateLimit rateLimit,
-    PlanRequest.Burst burst,
+    LimitSpec.Rate rateLimit,
+    LimitSpec.Burst burst,
     PlanRequest.Quota quota,
     String onLimiterError) {}

@@ -7,6 +7,7 @@ import io.meshgate.admin.error.AdminException;
 import io.meshgate.catalog.api.ApiEntity;
 import io.meshgate.catalog.product.PlanEntity;
 import io.meshgate.catalog.product.ProductEntity;
+import io.meshgate.limit.LimitSpec;
 import io.meshgate.support.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -212,7 +213,8 @@ public class ProductAdmin {
         .getSingleResult();
   }
 
-  private static void apply(PlanEntity plan, PlanRequest r) {
+  /** Writes a validated plan request's settings and limits onto the plan; also used by seeds. */
+  public static void apply(PlanEntity plan, PlanRequest r) {
     plan.setApprovalRequired(Boolean.TRUE.equals(r.approvalRequired()));
     plan.setScopes(r.scopes() == null ? "" : String.join(" ", r.scopes()));
     plan.setTokenTtlSeconds(
@@ -227,7 +229,22 @@ public class ProductAdmin {
         r.quota() == null
             ? null
             : r.quota().enforcement() == null ? "hard" : r.quota().enforcement(),
-        r.onLimiterError() == null ? "fail-closed" : r.onLimiterError());
+        r.quota() == null ? null : timeZone(r.quota().timeZone()),
+        r.onLimiterError() == null ? "fail-open" : r.onLimiterError());
+  }
+
+  /** The canonical IANA id of a quota's time zone; UTC when absent. */
+  static String timeZone(String value) {
+    if (value == null || value.isBlank()) {
+      return "UTC";
+    }
+    try {
+      return java.time.ZoneId.of(value.trim()).getId();
+    } catch (java.time.DateTimeException e) {
+      throw AdminException.invalid(
+          "quota.timeZone",
+          "must be an IANA time zone id such as UTC or Europe/Berlin (was " + value + ")");
+    }
   }
 
   private static String title(ProductRequest r) {
@@ -273,15 +290,17 @@ public class ProductAdmin {
         p.isApprovalRequired(),
         p.getScopes().isBlank() ? List.of() : Arrays.asList(p.getScopes().trim().split("\\s+")),
         p.getTokenTtlSeconds(),
-        p.getRateLimit() == null
-            ? null
-            : new PlanRequest.RateLimit(p.getRateLimit(), p.getRateLimitPer()),
+        p.getRateLimit() == null ? null : new LimitSpec.Rate(p.getRateLimit(), p.getRateLimitPer()),
         p.getBurstLimit() == null
             ? null
-            : new PlanRequest.Burst(p.getBurstLimit(), p.getBurstWindowMs()),
+            : new LimitSpec.Burst(p.getBurstLimit(), p.getBurstWindowMs()),
         p.getQuotaLimit() == null
             ? null
-            : new PlanRequest.Quota(p.getQuotaLimit(), p.getQuotaPer(), p.getQuotaEnforcement()),
+            : new PlanRequest.Quota(
+                p.getQuotaLimit(),
+                p.getQuotaPer(),
+                p.getQuotaEnforcement(),
+                p.getQuotaTimeZone() == null ? "UTC" : p.getQuotaTimeZone()),
         p.getOnLimiterError());
   }
 }

@@ -8,8 +8,14 @@ import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.products.ProductAdmin;
 import io.meshgate.catalog.app.AppEntity;
 import io.meshgate.catalog.product.PlanEntity;
+import io.meshgate.catalog.runtime.CatalogReader;
+import io.meshgate.catalog.runtime.PlanLimits;
 import io.meshgate.catalog.subscription.SubscriptionEntity;
 import io.meshgate.catalog.subscription.SubscriptionState;
+import io.meshgate.limit.Decision;
+import io.meshgate.limit.LimitCheck;
+import io.meshgate.limit.LimitSpec;
+import io.meshgate.limit.Limiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -19,6 +25,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,6 +40,7 @@ public class SubscriptionAdmin {
   public static final String SUBSCRIPTION_NOT_FOUND = "SUBSCRIPTION_NOT_FOUND";
   public static final String SUBSCRIPTION_EXISTS = "SUBSCRIPTION_EXISTS";
   public static final String SUBSCRIPTION_STATE_CONFLICT = "SUBSCRIPTION_STATE_CONFLICT";
+  public static final String LIMITER_UNAVAILABLE = "LIMITER_UNAVAILABLE";
   static final String ENTITY = "subscription";
 
   @PersistenceContext(unitName = "meshgate")
@@ -41,6 +49,7 @@ public class SubscriptionAdmin {
   @Inject RequestValidator validator;
   @Inject AuditLog audit;
   @Inject Clock clock;
+  @Inject Limiter limiter;
 
   public SubscriptionView create(String actor, SubscriptionRequest request) {
     validator.check(request);
@@ -173,6 +182,71 @@ public class SubscriptionAdmin {
     SubscriptionView after = view(s);
     audit.write(actor, "subscription.migrate", ENTITY, id, before, after);
     return after;
+  }
+
+  /** The subscription's current rate-limit and quota counts. */
+  public UsageView usage(long id) {
+    return usage(find(id));
+  }
+
+  /** Forgets the subscription's counts (rate windows and quota); audited. */
+  public UsageView resetUsage(String actor, long id) {
+    SubscriptionEntity s = find(id);
+    UsageView before = usage(s);
+    try {
+      limiter.reset(id);
+    } catch (IllegalStateException e) {
+      throw new AdminException(503, LIMITER_UNAVAILABLE, e.getMessage());
+    }
+    UsageView after = usage(s);
+    audit.write(actor, "subscription.usage.reset", ENTITY, id, before, after);
+    return after;
+  }
+
+  private UsageView usage(SubscriptionEntity s) {
+    PlanEntity plan = s.getPlan();
+    PlanLimits limits = CatalogReader.limitsOf(plan);
+    Instant now = clock.instant();
+    Decision d = limiter.peek(LimitCheck.of(s.getId(), limits, List.of(), now));
+    UsageView.Window burst = null;
+    UsageView.Window rate = null;
+    UsageView.Quota quota = null;
+    for (Decision.Count c : d.counts()) {
+      if (c.quota()) {
+        LimitCheck.QuotaCheck q = LimitCheck.quota(limits.quota(), now);
+        quota =
+            new UsageView.Quota(
+                c.limit(),
+                plan.getQuotaPer(),
+                limits.quota().zone().getId(),
+                c.hard() ? "hard" : "soft",
+                q.period(),
+                Instant.ofEpochMilli(q.periodStartMs()),
+                Instant.ofEpochMilli(q.periodEndMs()),
+                c.used(),
+                c.remaining(),
+                c.exceeded(),
+                LimitSpec.seconds(c.resetMs()));
+      } else if (c.name().equals("burst")) {
+        burst = window(c, limits.burst().windowMs());
+      } else {
+        rate = window(c, limits.rate().windowMs());
+      }
+    }
+    return new UsageView(
+        s.getId(),
+        plan.getId(),
+        plan.getName(),
+        d.shared() ? "redis" : "local",
+        now,
+        burst,
+        rate,
+        quota);
+  }
+
+  private static UsageView.Window window(Decision.Count c, long windowMs) {
+    return new UsageView.Window(
+        c.limit(), windowMs, c.used(), c.remaining(), LimitSpec.seconds(c.resetMs()));
   }
 
   private SubscriptionEntity find(long id) {

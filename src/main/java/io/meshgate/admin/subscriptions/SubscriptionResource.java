@@ -91,6 +91,20 @@ public class SubscriptionResource {
     return subscriptions.migrate(Actors.of(security), id, request);
   }
 
+  /** Current rate-limit and quota counts of the subscription. */
+  @GET
+  @Path("{id}/usage")
+  public UsageView usage(@PathParam("id") long id) {
+    return subscriptions.usage(id);
+  }
+
+  /** Forgets the subscription's counts: its windows and its quota start from zero. Audited. */
+  @POST
+  @Path("{id}/usage/reset")
+  public UsageView resetUsage(@PathParam("id") long id) {
+    return subscriptions.resetUsage(Actors.of(security), id);
+  }
+
   private SubscriptionView act(long id, SubscriptionTransitions.Action action) {
     return subscriptions.apply(Actors.of(security), id, action);
   }

@@ -66,6 +66,10 @@ public class PlanEntity {
   @Column(name = "quota_enforcement")
   private String quotaEnforcement;
 
+  /** IANA zone id where the quota's day or month starts; null means UTC. */
+  @Column(name = "quota_time_zone")
+  private String quotaTimeZone;
+
   /** {@code fail-open} or {@code fail-closed}: what the limiter does when its store fails. */
   @Column(name = "on_limiter_error")
   private String onLimiterError;
@@ -92,6 +96,7 @@ public class PlanEntity {
       Long quotaLimit,
       String quotaPer,
       String quotaEnforcement,
+      String quotaTimeZone,
       String onLimiterError) {
     this.rateLimit = rateLimit;
     this.rateLimitPer = rateLimitPer;
@@ -100,6 +105,7 @@ public class PlanEntity {
     this.quotaLimit = quotaLimit;
     this.quotaPer = quotaPer;
     this.quotaEnforcement = quotaEnforcement;
+    this.quotaTimeZone = quotaTimeZone;
     this.onLimiterError = onLimiterError;
   }
 
@@ -129,6 +135,10 @@ public class PlanEntity {
 
   public String getQuotaEnforcement() {
     return quotaEnforcement;
+  }
+
+  public String getQuotaTimeZone() {
+    return quotaTimeZone;
   }
 
   public String getOnLimiterError() {

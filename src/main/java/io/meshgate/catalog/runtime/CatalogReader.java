@@ -136,7 +136,8 @@ public class CatalogReader {
                   plan.getScopes().isBlank()
                       ? List.of()
                       : Arrays.asList(plan.getScopes().trim().split("\\s+")),
-                  plan.getTokenTtlSeconds())));
+                  plan.getTokenTtlSeconds(),
+                  limitsOf(plan))));
     }
     return new AppSnapshot(
         app.getId(),
@@ -145,5 +146,32 @@ public class CatalogReader {
         app.getState(),
         SecretDigester.parseHex(app.getClientSecretDigest()),
         subscriptions);
+  }
+
+  /** The plan's limits; values were validated when written, so they parse. */
+  public static PlanLimits limitsOf(PlanEntity plan) {
+    PlanLimits.Window burst =
+        plan.getBurstLimit() == null
+            ? null
+            : new PlanLimits.Window(plan.getBurstLimit(), plan.getBurstWindowMs());
+    PlanLimits.Window rate =
+        plan.getRateLimit() == null
+            ? null
+            : new PlanLimits.Window(
+                plan.getRateLimit(),
+                io.meshgate.limit.LimitSpec.Rate.perMillis(plan.getRateLimitPer()));
+    PlanLimits.Quota quota =
+        plan.getQuotaLimit() == null
+            ? null
+            : new PlanLimits.Quota(
+                plan.getQuotaLimit(),
+                "month".equals(plan.getQuotaPer())
+                    ? PlanLimits.QuotaPeriod.MONTH
+                    : PlanLimits.QuotaPeriod.DAY,
+                plan.getQuotaTimeZone() == null
+                    ? java.time.ZoneOffset.UTC
+                    : java.time.ZoneId.of(plan.getQuotaTimeZone()),
+                !"soft".equals(plan.getQuotaEnforcement()));
+    return new PlanLimits(burst, rate, quota, !"fail-closed".equals(plan.getOnLimiterError()));
   }
 }

@@ -1,5 +1,7 @@
 package io.meshgate.catalog.seed;
 
+import io.meshgate.admin.products.PlanRequest;
+import io.meshgate.limit.LimitSpec;
 import jakarta.json.JsonObject;
 import java.util.List;
 
@@ -35,12 +37,31 @@ public record CatalogSeed(List<ApiSeed> apis, List<ProductSeed> products, List<A
   /** A product, the API names it bundles, and its plans. */
   public record ProductSeed(String name, String title, List<String> apis, List<PlanSeed> plans) {}
 
+  /** A plan, in the admin API's shape ({@code PlanRequest}), limits included. */
   public record PlanSeed(
       String name,
       String title,
       Boolean approvalRequired,
       List<String> scopes,
-      Integer tokenTtlSeconds) {}
+      Integer tokenTtlSeconds,
+      LimitSpec.Rate rateLimit,
+      LimitSpec.Burst burst,
+      PlanRequest.Quota quota,
+      String onLimiterError) {
+
+    PlanRequest toRequest() {
+      return new PlanRequest(
+          name,
+          title,
+          approvalRequired,
+          scopes,
+          tokenTtlSeconds,
+          rateLimit,
+          burst,
+          quota,
+          onLimiterError);
+    }
+  }
 
   /**
    * An app. Secrets and keys are given in clear here and stored only as digests; use seed files for

@@ -1,5 +1,7 @@
 package io.meshgate.catalog.seed;
 
+import io.meshgate.admin.products.PlanRequest;
+import io.meshgate.admin.products.ProductAdmin;
 import io.meshgate.catalog.api.ApiEntity;
 import io.meshgate.catalog.api.ApiState;
 import io.meshgate.catalog.app.AppEntity;
@@ -18,6 +20,7 @@ import jakarta.json.bind.JsonbConfig;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import jakarta.validation.Validator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ public class CatalogSeeder {
   @Inject SecretDigester digester;
   @Inject PolicyChainFactory chains;
   @Inject Clock clock;
+  @Inject Validator validator;
 
   /** Parses a seed document; unknown fields are errors. */
   public static CatalogSeed parse(String json) {
@@ -114,13 +118,25 @@ public class CatalogSeeder {
         if (entity.getPlans().stream().anyMatch(p -> p.getName().equals(plan.name()))) {
           continue;
         }
+        PlanRequest request = plan.toRequest();
+        List<String> violations =
+            validator.validate(request).stream()
+                .map(v -> v.getPropertyPath() + " " + v.getMessage())
+                .sorted()
+                .toList();
+        if (!violations.isEmpty()) {
+          throw new IllegalArgumentException(
+              source
+                  + ": plan '"
+                  + plan.name()
+                  + "' of product '"
+                  + product.name()
+                  + "': "
+                  + String.join("; ", violations));
+        }
         PlanEntity p =
             entity.addPlan(plan.name(), Optional.ofNullable(plan.title()).orElse(plan.name()));
-        p.setApprovalRequired(Boolean.TRUE.equals(plan.approvalRequired()));
-        p.setScopes(plan.scopes() == null ? "" : String.join(" ", plan.scopes()));
-        if (plan.tokenTtlSeconds() != null) {
-          p.setTokenTtlSeconds(plan.tokenTtlSeconds());
-        }
+        ProductAdmin.apply(p, request);
         added++;
       }
     }

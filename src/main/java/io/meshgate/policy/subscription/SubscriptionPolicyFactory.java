@@ -60,7 +60,7 @@ public class SubscriptionPolicyFactory implements PolicyFactory<SubscriptionPoli
           continue;
         }
         if (s.state() == SubscriptionState.ACTIVE) {
-          exchange.plan(s.plan());
+          exchange.subscription(s);
           return PolicyResult.proceed();
         }
         if (s.state() == SubscriptionState.PENDING) {

@@ -96,6 +96,13 @@ public final class Gateways {
     return LibertyServer.create("it-" + db + "-" + suffix, env);
   }
 
+  /** A second server on the same database and secrets, with some settings changed. */
+  public LibertyServer newReplica(String suffix, Map<String, String> overrides) {
+    Map<String, String> changed = new LinkedHashMap<>(env);
+    changed.putAll(overrides);
+    return LibertyServer.create("it-" + db + "-" + suffix, changed);
+  }
+
   private void close() {
     server.stop();
     upstream.close();

@@ -1,0 +1,133 @@
+package io.meshgate.limit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Counters held in this replica's memory: what counts when no Redis is configured, and the fallback
+ * of fail-open plans while Redis is unreachable. Decisions for one subscription are serialized; the
+ * arithmetic is {@link RollingWindow}'s, as in the Redis script.
+ */
+public final class LocalCounters {
+  private final Cache<Long, Subscription> subscriptions;
+
+  public LocalCounters(long maxSubscriptions) {
+    subscriptions =
+        Caffeine.newBuilder()
+            .maximumSize(maxSubscriptions)
+            // Longer than the longest quota period (a month), so idle subscriptions keep usage.
+            .expireAfterAccess(Duration.ofDays(32))
+            .build();
+  }
+
+  /** Decides on a call; counts it when admitted and {@code take} is set. */
+  public Decision decide(LimitCheck check, boolean take) {
+    Subscription s = subscriptions.get(check.subscriptionId(), id -> new Subscription());
+    synchronized (s) {
+      return s.decide(check, take);
+    }
+  }
+
+  void reset(long subscriptionId) {
+    subscriptions.invalidate(subscriptionId);
+  }
+
+  /** Takes the quota counts recorded here, to add them to the shared store; clears them. */
+  List<QuotaUse> drainQuotas() {
+    List<QuotaUse> out = new ArrayList<>();
+    subscriptions
+        .asMap()
+        .forEach(
+            (id, s) -> {
+              synchronized (s) {
+                s.quotas.forEach((key, q) -> out.add(new QuotaUse(id, key, q.count, q.endMs)));
+                s.quotas.clear();
+              }
+            });
+    return out;
+  }
+
+  /** Quota calls counted locally: {@code count} calls on counter {@code id} of a subscription. */
+  record QuotaUse(long subscriptionId, String id, long count, long periodEndMs) {}
+
+  private static final class Quota {
+    long count;
+    final long endMs;
+
+    Quota(long endMs) {
+      this.endMs = endMs;
+    }
+  }
+
+  private static final class Subscription {
+    final Map<String, TreeMap<Long, Long>> windows = new HashMap<>();
+    final Map<String, Quota> quotas = new HashMap<>();
+
+    /** Decides on a call; counts it when admitted and {@code take} is set. */
+    public Decision decide(LimitCheck check, boolean take) {
+      long now = check.nowMs();
+      int n = check.windows().size();
+      long[] sums = new long[n];
+      long[] retries = new long[n];
+      long[] oldest = new long[n];
+      long[] current = new long[n];
+      boolean allowed = true;
+      for (int i = 0; i < n; i++) {
+        LimitCheck.WindowCheck w = check.windows().get(i);
+        long bucket = RollingWindow.bucketMs(w.windowMs());
+        long span = RollingWindow.span(w.windowMs(), bucket);
+        current[i] = Math.floorDiv(now, bucket);
+        TreeMap<Long, Long> buckets = windows.computeIfAbsent(w.id(), k -> new TreeMap<>());
+        buckets.headMap(current[i] - span).clear();
+        long sum = 0;
+        for (long c : buckets.values()) {
+          sum += c;
+        }
+        sums[i] = sum;
+        oldest[i] = buckets.isEmpty() ? -1 : buckets.firstKey();
+        if (sum >= w.limit()) {
+          allowed = false;
+          long freed = 0;
+          for (Map.Entry<Long, Long> e : buckets.entrySet()) {
+            freed += e.getValue();
+            if (sum - freed <= w.limit() - 1) {
+              retries[i] = RollingWindow.expiresInMs(e.getKey(), span, bucket, now);
+              break;
+            }
+          }
+        }
+      }
+      LimitCheck.QuotaCheck q = check.quota();
+      long quotaUsed = 0;
+      if (q != null) {
+        for (Iterator<Quota> it = quotas.values().iterator(); it.hasNext(); ) {
+          if (it.next().endMs <= now) {
+            it.remove();
+          }
+        }
+        Quota stored = quotas.get(q.id());
+        quotaUsed = stored == null ? 0 : stored.count;
+        if (q.hard() && quotaUsed >= q.limit()) {
+          allowed = false;
+        }
+      }
+      boolean counted = take && allowed;
+      if (counted) {
+        for (int i = 0; i < n; i++) {
+          windows.get(check.windows().get(i).id()).merge(current[i], 1L, Long::sum);
+        }
+        if (q != null) {
+          quotas.computeIfAbsent(q.id(), k -> new Quota(q.periodEndMs())).count++;
+        }
+      }
+      return Tally.decision(check, sums, retries, oldest, quotaUsed, counted, false);
+    }
+  }
+}

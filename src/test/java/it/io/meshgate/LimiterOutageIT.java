@@ -1,0 +1,193 @@
+package it.io.meshgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import it.io.meshgate.support.AdminClient;
+import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.Http;
+import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.LimitedApi;
+import it.io.meshgate.support.OwnRedis;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis stops, freezes and comes back under a running gateway (a Redis this test starts on a free
+ * port): fail-open plans keep serving within their local share, fail-closed plans answer 503, no
+ * call waits longer than the Redis timeout (50 ms) plus 100 ms, one WARN marks each outage, and
+ * shared counting resumes without a restart. Runs in the PostgreSQL + Redis suite.
+ */
+class LimiterOutageIT {
+  private static final long TIMEOUT_MS = 50;
+  private static final long MAX_CALL_MS = TIMEOUT_MS + 100;
+  private static final Pattern OUTAGE_WARN =
+      Pattern.compile("W MESHGATE-LIMITER: Redis at [^ ]+ is unavailable");
+  private static OwnRedis redis;
+  private static LibertyServer server;
+  private static LimitedApi api;
+  private static LimitedApi.App beforeOutage;
+  private static LimitedApi.App duringOutage;
+  private static LimitedApi.App afterOutage;
+  private static LimitedApi.App closed;
+
+  @BeforeAll
+  static void start() {
+    Assumptions.assumeTrue(
+        Gateways.get().redis(), "the Redis suite runs the outage test (it brings its own Redis)");
+    api =
+        new LimitedApi(
+            "{}",
+            Map.of(
+                "open",
+                    "\"rateLimit\":{\"limit\":10,\"per\":\"second\"},\"onLimiterError\":\"fail-open\"",
+                "closed",
+                    "\"rateLimit\":{\"limit\":10,\"per\":\"second\"},\"onLimiterError\":\"fail-closed\""));
+    beforeOutage = api.subscribe("open");
+    duringOutage = api.subscribe("open");
+    afterOutage = api.subscribe("open");
+    closed = api.subscribe("closed");
+    redis = new OwnRedis().start();
+    server =
+        Gateways.get()
+            .newReplica(
+                "outage",
+                Map.of(
+                    "REDIS_URL", redis.url(),
+                    "MESHGATE_LIMITER_REPLICAS", "2",
+                    "MESHGATE_CATALOG_POLL_INTERVAL_MS", "1000"))
+            .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.stop();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  void outagesFallBackPerPlanAndSharedCountingResumesWithoutARestart() {
+    // Shared: exactly the plan's 10 (a replica's local share would be 10 / 2 replicas = 5).
+    assertThat(admittedOf50(beforeOutage)).isEqualTo(10);
+    assertThat(closedStatus()).isEqualTo(200);
+    assertThat(outageWarnings()).isZero();
+
+    redis.stop();
+    long slowest = 0;
+    for (int i = 0; i < 10; i++) {
+      long start = System.nanoTime();
+      HttpResponse<String> r = call(closed, "/closed-" + i);
+      slowest = Math.max(slowest, elapsedMs(start));
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(LimitedApi.json(r.body()).getString("errorKey")).isEqualTo("LIMITER_UNAVAILABLE");
+      assertThat(r.headers().firstValue("Retry-After")).isPresent();
+    }
+    assertThat(admittedOf50(duringOutage)).isEqualTo(5); // the local share: 10 / 2 replicas
+    for (int i = 0; i < 10; i++) {
+      long start = System.nanoTime();
+      assertThat(call(duringOutage, "/open-" + i).statusCode()).isIn(200, 429);
+      slowest = Math.max(slowest, elapsedMs(start));
+    }
+    System.out.printf("[redis stopped] slowest sequential call: %d ms%n", slowest);
+    assertThat(slowest).isLessThanOrEqualTo(MAX_CALL_MS);
+    assertThat(outageWarnings()).isEqualTo(1);
+    assertThat(metric("meshgate_limiter_fallback_total")).isGreaterThanOrEqualTo(50);
+    assertThat(metric("meshgate_limiter_unavailable_total")).isGreaterThanOrEqualTo(10);
+
+    redis.start();
+    awaitSharedCounting();
+    assertThat(admittedOf50(afterOutage)).isEqualTo(10);
+    assertThat(outageWarnings()).isEqualTo(1);
+    assertThat(server.messages()).contains("answers again; counting is shared again");
+
+    // A frozen Redis keeps connections open and never answers: only the timeout protects calls.
+    redis.freeze();
+    try {
+      slowest = 0;
+      for (int i = 0; i < 20; i++) {
+        long start = System.nanoTime();
+        int status = call(afterOutage, "/frozen-" + i).statusCode();
+        slowest = Math.max(slowest, elapsedMs(start));
+        assertThat(status).isIn(200, 429);
+        start = System.nanoTime();
+        status = call(closed, "/frozen-closed-" + i).statusCode();
+        slowest = Math.max(slowest, elapsedMs(start));
+        assertThat(status).isEqualTo(503);
+      }
+      System.out.printf("[redis frozen] slowest sequential call: %d ms%n", slowest);
+      assertThat(slowest).isLessThanOrEqualTo(MAX_CALL_MS);
+      assertThat(outageWarnings()).isEqualTo(2);
+    } finally {
+      redis.thaw();
+    }
+    awaitSharedCounting();
+    assertThat(closedStatus()).isEqualTo(200);
+  }
+
+  private static int admittedOf50(LimitedApi.App app) {
+    List<HttpResponse<String>> responses =
+        LimitedApi.burst(server.uri(api.basePath + "/burst"), app.key(), 50);
+    assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 429);
+    return (int) responses.stream().filter(r -> r.statusCode() == 200).count();
+  }
+
+  private static int closedStatus() {
+    return call(closed, "/closed-ok").statusCode();
+  }
+
+  private static HttpResponse<String> call(LimitedApi.App app, String path) {
+    return Http.get(server.uri(api.basePath + path), "X-API-Key", app.key());
+  }
+
+  private static long elapsedMs(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+  }
+
+  private static long outageWarnings() {
+    Matcher m = OUTAGE_WARN.matcher(server.messages());
+    long n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  private static double metric(String name) {
+    String body = Http.get(server.uri("/metrics?scope=application")).body();
+    Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*\\}\\s+([0-9.Ee+]+)$").matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+  }
+
+  /** Polls the usage view (it probes Redis too) until this replica counts in Redis again. */
+  private static void awaitSharedCounting() {
+    String token =
+        AdminClient.token(server, Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    String counting = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          AdminClient.send(
+              server,
+              token,
+              "GET",
+              "/admin/v1/subscriptions/" + afterOutage.subscriptionId() + "/usage",
+              null);
+      counting = LimitedApi.json(r.body()).getString("counting");
+      if (counting.equals("redis")) {
+        return;
+      }
+    }
+    throw new AssertionError("still counting " + counting + " 15 s after Redis came back");
+  }
+}
