@@ -100,11 +100,14 @@ public record LimitCheck(
   }
 
   /**
-   * The same check with every window limit divided by {@code replicas} (at least 1 each) and the
-   * quota counted but not enforced: what one replica may admit on its own while the shared store is
-   * unreachable, so that N replicas together stay within the plan.
+   * The same check with every limit divided by {@code replicas} (at least 1 each): what one replica
+   * may admit on its own, so that N replicas together stay within the plan.
+   *
+   * @param quotaShared {@code true} while the shared store is unreachable: the quota's used count
+   *     is unknown here, so it is counted (to be added back later) but not enforced; {@code false}
+   *     when there is no shared store: each replica enforces its share of the quota
    */
-  LimitCheck forOneOf(int replicas) {
+  LimitCheck forOneOf(int replicas, boolean quotaShared) {
     List<WindowCheck> divided = new ArrayList<>(windows.size());
     for (WindowCheck w : windows) {
       divided.add(
@@ -114,7 +117,11 @@ public record LimitCheck(
         quota == null
             ? null
             : new QuotaCheck(
-                quota.period(), quota.limit(), false, quota.periodStartMs(), quota.periodEndMs());
+                quota.period(),
+                quotaShared ? quota.limit() : Math.max(1, quota.limit() / replicas),
+                !quotaShared && quota.hard(),
+                quota.periodStartMs(),
+                quota.periodEndMs());
     return new LimitCheck(subscriptionId, divided, q, nowMs);
   }
 }

@@ -20,7 +20,8 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Makes rate-limit decisions: in Redis when {@code REDIS_URL} is set (exact across replicas), else
- * in this replica's memory.
+ * in this replica's memory, at the plan's limits divided by {@code meshgate.limiter.replicas}
+ * (default 1) so that the replicas together stay within the plan.
  *
  * <p>When Redis fails (an error, or no answer within {@code meshgate.limiter.redis-timeout-ms},
  * default 50 ms), a circuit breaker opens: for {@code meshgate.limiter.breaker-open-ms} (default
@@ -156,7 +157,7 @@ public class Limiter {
 
   private Decision run(LimitCheck check, boolean failOpen, boolean take) {
     if (redis == null) {
-      return local.decide(check, take);
+      return local.decide(replicas == 1 ? check : check.forOneOf(replicas, false), take);
     }
     boolean probe = false;
     if (outage.get()) {
@@ -184,14 +185,14 @@ public class Limiter {
 
   private Decision withoutRedis(LimitCheck check, boolean failOpen, boolean take) {
     if (!take) {
-      return fallback.decide(check.forOneOf(replicas), false);
+      return fallback.decide(check.forOneOf(replicas, true), false);
     }
     if (!failOpen) {
       unavailableCounter.inc();
       return Decision.unavailable();
     }
     fallbackCounter.inc();
-    return fallback.decide(check.forOneOf(replicas), true);
+    return fallback.decide(check.forOneOf(replicas, true), true);
   }
 
   private void failed(String reason) {

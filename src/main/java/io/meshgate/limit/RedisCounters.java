@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * so concurrent decisions on any number of replicas never lose or double a count. Keys of one
  * subscription share a hash tag, so the script is also valid on a Redis Cluster.
  */
-final class RedisCounters implements AutoCloseable {
+public final class RedisCounters implements AutoCloseable {
   static final String KEY_PREFIX = "meshgate:rl:";
   static final String SCRIPT = script();
   private static final long DAY_MS = 86_400_000L;
@@ -37,7 +37,7 @@ final class RedisCounters implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile String sha;
 
-  RedisCounters(String url) {
+  public RedisCounters(String url) {
     uri = RedisURI.create(url);
     // Reconnect quickly once Redis is back: counting goes back to shared within ~0.5 s.
     resources =
@@ -71,7 +71,7 @@ final class RedisCounters implements AutoCloseable {
   }
 
   /** Connects and loads the script; blocking, so never called on a request thread. */
-  synchronized void connect() {
+  public synchronized void connect() {
     if (connection == null) {
       connection = client.connect();
     }
@@ -83,7 +83,7 @@ final class RedisCounters implements AutoCloseable {
    *
    * @throws StoreException when Redis did not answer within {@code timeoutMs} or failed
    */
-  Decision decide(LimitCheck check, boolean take, long timeoutMs) throws StoreException {
+  public Decision decide(LimitCheck check, boolean take, long timeoutMs) throws StoreException {
     StatefulRedisConnection<String, String> c = connection;
     if (c == null) {
       throw new StoreException("not connected");
@@ -225,7 +225,7 @@ final class RedisCounters implements AutoCloseable {
   }
 
   /** Redis did not answer in time or failed; the caller applies the plan's failure mode. */
-  static final class StoreException extends Exception {
+  public static final class StoreException extends Exception {
     StoreException(String message) {
       super(message, null, false, false);
     }

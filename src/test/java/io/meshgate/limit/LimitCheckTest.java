@@ -44,7 +44,7 @@ class LimitCheckTest {
   }
 
   @Test
-  void oneReplicasShareDividesWindowsAndStopsEnforcingTheQuota() {
+  void oneReplicasShareDividesTheLimitsAndKeepsTheQuotaOnlyWithoutRedis() {
     LimitCheck check =
         LimitCheck.of(
             5,
@@ -55,9 +55,14 @@ class LimitCheckTest {
                 true),
             List.of(),
             Instant.parse("2026-11-22T10:00:00Z"));
-    LimitCheck one = check.forOneOf(3);
-    assertThat(one.windows()).extracting(LimitCheck.WindowCheck::limit).containsExactly(1L, 6L);
-    assertThat(one.quota().hard()).isFalse();
-    assertThat(one.quota().limit()).isEqualTo(100);
+    LimitCheck duringOutage = check.forOneOf(3, true);
+    assertThat(duringOutage.windows())
+        .extracting(LimitCheck.WindowCheck::limit)
+        .containsExactly(1L, 6L);
+    assertThat(duringOutage.quota().hard()).isFalse();
+    assertThat(duringOutage.quota().limit()).isEqualTo(100);
+    LimitCheck withoutRedis = check.forOneOf(3, false);
+    assertThat(withoutRedis.quota().hard()).isTrue();
+    assertThat(withoutRedis.quota().limit()).isEqualTo(33);
   }
 }
