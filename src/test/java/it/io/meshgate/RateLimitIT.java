@@ -146,6 +146,10 @@ class RateLimitIT {
               assertThat(r.header("ratelimit-limit")).isEmpty();
               assertThat(r.header("ratelimit-remaining")).isEmpty();
             });
+    // A flood of refusals is not a flood of log lines.
+    assertThat(gw.server().messages())
+        .doesNotContain("SRVE8115W")
+        .doesNotContain(" W MESHGATE-LIMITER");
   }
 
   @Test
