@@ -48,7 +48,7 @@ public class LimiterBench {
         "| store | threads | decisions/s | p50 µs | p99 µs | p99.9 µs | JVM CPU µs/decision | Redis CPU µs/decision |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     LocalCounters local = new LocalCounters(1_000_000);
-    RedisCounters redis = new RedisCounters(url);
+    RedisCounters redis = new RedisCounters(url, "bench-" + java.util.UUID.randomUUID());
     redis.connect();
     RedisClient infoClient = RedisClient.create(url);
     try (StatefulRedisConnection<String, String> info = infoClient.connect()) {

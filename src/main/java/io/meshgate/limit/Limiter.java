@@ -86,8 +86,12 @@ public class Limiter {
     storeErrors = metrics.counter("meshgate.limiter.store.errors");
   }
 
-  /** Connects to Redis when configured; until it answers, decisions take the failure path. */
-  public void start() {
+  /**
+   * Connects to Redis when configured; until it answers, decisions take the failure path.
+   *
+   * @param installation the installation's id: every Redis key of this installation carries it
+   */
+  public void start(String installation) {
     String url = redisUrl.filter(s -> !s.isBlank()).orElse(null);
     if (redis != null) {
       return; // a retried start-up
@@ -97,7 +101,7 @@ public class Limiter {
           "MESHGATE-LIMITER: no REDIS_URL; rate limits and quotas are counted on each replica");
       return;
     }
-    redis = new RedisCounters(url);
+    redis = new RedisCounters(url, installation);
     if (!tryConnect()) {
       connector =
           scheduler.scheduleWithFixedDelay(

@@ -32,12 +32,18 @@ public final class RedisCounters implements AutoCloseable {
   private static final long DAY_MS = 86_400_000L;
 
   private final RedisURI uri;
+  private final String keyPrefix;
   private final ClientResources resources;
   private final RedisClient client;
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile String sha;
 
-  public RedisCounters(String url) {
+  /**
+   * @param installation namespaces the keys: replicas of one installation (one database) share
+   *     counters, other installations on the same Redis never see them
+   */
+  public RedisCounters(String url, String installation) {
+    keyPrefix = KEY_PREFIX + installation + ":";
     uri = RedisURI.create(url);
     // Reconnect quickly once Redis is back: counting goes back to shared within ~0.5 s.
     resources =
@@ -70,12 +76,31 @@ public final class RedisCounters implements AutoCloseable {
     return c != null && c.isOpen();
   }
 
-  /** Connects and loads the script; blocking, so never called on a request thread. */
+  /**
+   * Connects, loads the script and runs a few read-only decisions, so that the first real one does
+   * not pay for class loading and a cold code path (over 50 ms in a fresh JVM). Blocking, so never
+   * called on a request thread.
+   *
+   * @throws RuntimeException when Redis cannot be reached or does not answer
+   */
   public synchronized void connect() {
     if (connection == null) {
       connection = client.connect();
     }
     sha = connection.sync().scriptLoad(SCRIPT);
+    LimitCheck warmUp =
+        new LimitCheck(
+            -1,
+            List.of(new LimitCheck.WindowCheck("warm-up", "w1000", 1, 1000)),
+            null,
+            System.currentTimeMillis());
+    for (int i = 0; i < 3; i++) {
+      try {
+        decide(warmUp, false, 5_000);
+      } catch (StoreException e) {
+        throw new IllegalStateException("Redis does not run the limiter script: " + e.getMessage());
+      }
+    }
   }
 
   /**
@@ -88,7 +113,7 @@ public final class RedisCounters implements AutoCloseable {
     if (c == null) {
       throw new StoreException("not connected");
     }
-    String tag = KEY_PREFIX + "{" + check.subscriptionId() + "}:";
+    String tag = keyPrefix + "{" + check.subscriptionId() + "}:";
     int n = check.windows().size();
     String[] keys = new String[n + 2];
     String[] args = new String[4 + n * 3 + 3];
@@ -163,7 +188,7 @@ public final class RedisCounters implements AutoCloseable {
 
   /** Deletes every counter of a subscription. */
   void reset(long subscriptionId, long timeoutMs) throws StoreException {
-    String index = KEY_PREFIX + "{" + subscriptionId + "}:keys";
+    String index = keyPrefix + "{" + subscriptionId + "}:keys";
     eval(
         "local ks = redis.call('SMEMBERS', KEYS[1]) "
             + "for _, k in ipairs(ks) do redis.call('DEL', k) end "
@@ -175,7 +200,7 @@ public final class RedisCounters implements AutoCloseable {
 
   /** Adds calls counted elsewhere (on a replica, during an outage) to a shared quota counter. */
   void addQuota(LocalCounters.QuotaUse use, long timeoutMs) throws StoreException {
-    String tag = KEY_PREFIX + "{" + use.subscriptionId() + "}:";
+    String tag = keyPrefix + "{" + use.subscriptionId() + "}:";
     eval(
         "redis.call('INCRBY', KEYS[1], ARGV[1]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "

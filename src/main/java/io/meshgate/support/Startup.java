@@ -99,7 +99,7 @@ public class Startup {
       catalog.invalidateAll();
       catalog.publishedApis();
       sync.start();
-      limiter.start();
+      limiter.start(installationId());
       failure = null;
       LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());
     } catch (Exception e) {
@@ -121,6 +121,30 @@ public class Startup {
   /** {@code null} when started; otherwise why not. */
   public String failure() {
     return failure;
+  }
+
+  /**
+   * The installation's id: set once per database (the first replica to start wins, the conditional
+   * update makes the others agree), then read by every replica.
+   */
+  private String installationId() throws java.sql.SQLException {
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      try (java.sql.PreparedStatement set =
+          c.prepareStatement(
+              "update catalog_revision set installation_id = ? where id = 1"
+                  + " and installation_id is null")) {
+        set.setString(1, java.util.UUID.randomUUID().toString());
+        set.executeUpdate();
+      }
+      try (java.sql.Statement read = c.createStatement();
+          java.sql.ResultSet rs =
+              read.executeQuery("select installation_id from catalog_revision where id = 1")) {
+        if (!rs.next() || rs.getString(1) == null) {
+          throw new IllegalStateException("catalog_revision has no installation id");
+        }
+        return rs.getString(1);
+      }
+    }
   }
 
   private void migrate() {

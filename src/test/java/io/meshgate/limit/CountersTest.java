@@ -65,7 +65,7 @@ class CountersTest {
       };
     }
     if (redis == null) {
-      redis = new RedisCounters(LocalRedis.require());
+      redis = new RedisCounters(LocalRedis.require(), "test-" + java.util.UUID.randomUUID());
       redis.connect();
     }
     return new Store() {
@@ -255,6 +255,20 @@ class CountersTest {
     // burst, rate and quota each counted the 4 admitted calls, not the 7 refused ones.
     assertThat(d.counts()).extracting(Decision.Count::used).containsExactly(1L, 4L, 4L);
     assertThat(d.tightest().name()).isEqualTo("rate");
+  }
+
+  @org.junit.jupiter.api.Test
+  void installationsSharingARedisNeverSeeEachOthersCounts() throws Exception {
+    store("redis");
+    try (RedisCounters other =
+        new RedisCounters(LocalRedis.URL, "other-" + java.util.UUID.randomUUID())) {
+      other.connect();
+      long t0 = 1_790_000_000_000L;
+      assertThat(redis.decide(rate(1, 60_000, t0), true, 2_000).admitted()).isTrue();
+      assertThat(redis.decide(rate(1, 60_000, t0), true, 2_000).admitted()).isFalse();
+      // Same subscription id, another installation (say, a recreated database): its own count.
+      assertThat(other.decide(rate(1, 60_000, t0), true, 2_000).admitted()).isTrue();
+    }
   }
 
   @ParameterizedTest

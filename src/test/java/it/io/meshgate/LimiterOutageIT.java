@@ -60,9 +60,14 @@ class LimiterOutageIT {
             .newReplica(
                 "outage",
                 Map.of(
-                    "REDIS_URL", redis.url(),
-                    "MESHGATE_LIMITER_REPLICAS", "2",
-                    "MESHGATE_CATALOG_POLL_INTERVAL_MS", "1000"))
+                    "REDIS_URL",
+                    redis.url(),
+                    "MESHGATE_LIMITER_REPLICAS",
+                    "2",
+                    "MESHGATE_LIMITER_REDIS_TIMEOUT_MS",
+                    Long.toString(TIMEOUT_MS),
+                    "MESHGATE_CATALOG_POLL_INTERVAL_MS",
+                    "1000"))
             .start();
   }
 
