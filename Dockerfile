@@ -73,6 +73,8 @@ ARG TLS=false
 # only changes when server.xml does.
 COPY --chown=1001:0 src/main/liberty/config/server.xml /config/
 RUN features.sh
+# Heap and JVM flags (a fixed 256 MiB heap; replace the file to size it differently).
+COPY --chown=1001:0 src/main/liberty/config/jvm.options /config/
 
 # Shared libraries: ${server.config.dir} is /config in this image.
 COPY --chown=1001:0 --from=build /build/lib/ /config/lib/

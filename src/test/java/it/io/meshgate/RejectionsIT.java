@@ -131,6 +131,21 @@ class RejectionsIT {
   }
 
   @Test
+  void methodsThatAreNotProxiedAre405WithAllowAndNeverReachTheUpstream() {
+    String response =
+        Http.raw(
+            gw.server().port(),
+            "TRACE /orders/trace-me HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1",
+            null);
+    assertThat(response)
+        .startsWith("HTTP/1.1 405")
+        .contains("application/problem+json")
+        .contains("\"METHOD_NOT_ALLOWED\"")
+        .containsIgnoringCase("Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    assertThat(gw.upstream().requestsContaining("trace-me")).isEmpty();
+  }
+
+  @Test
   void unknownPathIs404() {
     assertProblem(Http.get(gw.server().uri("/no-such-api/x")), 404, "ROUTE_NOT_FOUND");
   }

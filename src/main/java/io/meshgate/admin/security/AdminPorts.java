@@ -5,7 +5,6 @@ import io.meshgate.support.Problem;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,9 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Keeps the admin API on the admin port and the data plane on the data port. The check uses the
  * path as the container decoded and normalized it, so {@code /%61dmin/v1/apps} is caught like
- * {@code /admin/v1/apps}.
+ * {@code /admin/v1/apps}. Mapped in web.xml, first of all filters.
  */
-@WebFilter(urlPatterns = "/*")
 public class AdminPorts extends HttpFilter {
   private static final long serialVersionUID = 1L;
   public static final String ADMIN_PREFIX = "/admin";
@@ -47,7 +45,7 @@ public class AdminPorts extends HttpFilter {
     chain.doFilter(req, resp);
   }
 
-  static String decodedPath(HttpServletRequest req) {
+  public static String decodedPath(HttpServletRequest req) {
     String servletPath = req.getServletPath() == null ? "" : req.getServletPath();
     String pathInfo = req.getPathInfo() == null ? "" : req.getPathInfo();
     String path = servletPath + pathInfo;

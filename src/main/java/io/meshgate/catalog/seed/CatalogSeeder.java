@@ -148,8 +148,12 @@ public class CatalogSeeder {
           .isEmpty()) {
         continue;
       }
-      AppEntity entity =
-          new AppEntity(app.name(), app.clientId(), digester.digestHex(app.clientSecret()), now);
+      // Without a client id the app's name serves; without a client secret the app has an
+      // unguessable one nobody knows, so it authenticates by API key only.
+      String clientId = app.clientId() == null ? app.name() : app.clientId();
+      String secret =
+          app.clientSecret() == null ? io.meshgate.admin.NewSecrets.secret() : app.clientSecret();
+      AppEntity entity = new AppEntity(app.name(), clientId, digester.digestHex(secret), now);
       for (String key : app.apiKeys() == null ? List.<String>of() : app.apiKeys()) {
         entity.addApiKey(
             digester.digestHex(key),

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# meshgate benchmark: nginx (native reference), Spring Cloud Gateway (bare route, the Java peer) and
+# meshgate (full chain: API key, subscription, rate limit, cached token, headers) in front of the
+# same nginx upstream serving 1 KiB, on loopback. Not part of `mvn verify`.
+#
+# Usage: bench/run.sh [--quick] [--warmup S] [--duration S] [--connections N] [--apps N]
+#                     [--targets "nginx scg meshgate"] [--rates "1000 5000"] [--out FILE]
+#   --quick        short warm-up and runs (about 3 minutes in all)
+#   --warmup S     warm-up per target before measuring (default 30; --quick 10)
+#   --duration S   length of each measured run (default 30; --quick 8)
+#   --connections  wrk connections for the saturation run (default 64)
+#   --apps N       apps (API keys) in meshgate's catalog; calls pick one at random (default 100)
+#   --rates        fixed request rates for the latency runs (default "1000 5000"; --quick "1000")
+# Env: JAVA_OPTS_SCG (Spring Cloud Gateway JVM flags), MESHGATE_JVM_OPTS (added to meshgate's jvm.options)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+WARMUP=30 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate" RATES="1000 5000" OUT=""
+QUICK=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1; WARMUP=10; DURATION=8; RATES="1000"; shift ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --apps) APPS="$2"; shift 2 ;;
+    --targets) TARGETS="$2"; shift 2 ;;
+    --rates) RATES="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+UPSTREAM_PORT=18081 NGINX_PORT=18080 SCG_PORT=18082 MG_PORT=18083 MG_ADMIN_PORT=18084
+work=/tmp/meshgate-bench
+mkdir -p "$work"
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# 1. Tools, from Debian's packages when missing.
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx)
+command -v h2load >/dev/null || need+=(nghttp2-client)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# 2. Builds.
+if [[ " $TARGETS " == *" meshgate "* ]]; then
+  log "building meshgate (mvn -DskipTests verify prepares the Liberty server)"
+  (cd "$root" && mvn -q -B -DskipTests verify)
+fi
+if [[ " $TARGETS " == *" scg "* ]]; then
+  log "building the Spring Cloud Gateway peer"
+  (cd "$root" && mvn -q -B -f bench/peers/spring-cloud-gateway/pom.xml -DskipTests package)
+fi
+
+pids_to_stop=()
+cleanup() {
+  for p in "${pids_to_stop[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  [ -f "$work/upstream/nginx.pid" ] && kill "$(cat "$work/upstream/nginx.pid")" 2>/dev/null || true
+  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
+  if [ -x "$root/target/liberty/wlp/bin/server" ] && [ -d "$root/target/liberty/wlp/usr/servers/bench-meshgate" ]; then
+    "$root/target/liberty/wlp/bin/server" stop bench-meshgate >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+nginx_start() { # name port-template-vars...
+  local name="$1" template="$2"; shift 2
+  local dir="$work/$name"
+  rm -rf "$dir"; mkdir -p "$dir/www"; chmod 777 "$dir"
+  head -c 1024 /dev/zero | tr '\0' 'x' > "$dir/www/1k"
+  sed -e "s#__DIR__#$dir#g" "$@" "$here/conf/$template" > "$dir/nginx.conf"
+  nginx -p "$dir" -c "$dir/nginx.conf"
+}
+wait_200() { # url [header] -> prints ms until the first 200
+  local url="$1" header="${2:-X-Bench: 1}" start end
+  start=$(date +%s%N)
+  for _ in $(seq 1 1200); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$header" "$url" 2>/dev/null)" = 200 ]; then
+      end=$(date +%s%N); echo $(( (end - start) / 1000000 )); return 0
+    fi
+    sleep 0.05
+  done
+  echo "no 200 from $url" >&2; return 1
+}
+cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  echo "$t"
+}
+rss_peak_kib() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) )); done; echo "$t"; }
+rss_kib() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) )); done; echo "$t"; }
+TICK=$(getconf CLK_TCK)
+export KEYS="$APPS" KEY_PREFIX="bench-key-"
+
+# 3. The upstream.
+nginx_start upstream nginx-upstream.conf.template -e "s#__PORT__#$UPSTREAM_PORT#g"
+wait_200 "http://127.0.0.1:$UPSTREAM_PORT/1k" >/dev/null
+
+# wrk saturation run: prints "rps p50_ms p99_ms requests non2xx"
+wrk_run() { # url seconds connections [lua]
+  local url="$1" secs="$2" conns="$3" lua="${4:-}" out
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url")
+  local rps p50 p99 reqs errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out"); errors=${errors:-0}
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $reqs $errors"
+}
+to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.00s) -> ms
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+# h2load fixed-rate run: prints "p50_ms p99_ms p999_ms"
+rate_run() { # url rate seconds
+  local url="$1" rate="$2" secs="$3" clients=10 logf="$work/h2load.log"
+  rm -f "$logf"
+  h2load --h1 -c "$clients" --rps $(( rate / clients )) -D "$secs" -H "X-API-Key: bench-key-1" --log-file="$logf" "$url" >/dev/null 2>&1
+  awk -F'\t' '$2 == 200 {print $3}' "$logf" | sort -n | awk '
+    { a[NR] = $1 } END {
+      if (NR == 0) { print "- - -"; exit }
+      printf "%.3f %.3f %.3f\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000, a[int(NR*0.999)]/1000 }'
+}
+
+declare -A RPS P50 P99 CPU RSS COLD LAT ERR
+measure() { # name url pid...
+  local name="$1" url="$2"; shift 2
+  local pids=("$@") lua=""
+  [ "$name" = meshgate ] && lua="$here/conf/keys.lua"
+  log "$name: warm-up ${WARMUP}s"
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" >/dev/null
+  log "$name: saturation ${DURATION}s, $CONNECTIONS connections"
+  local before after res
+  before=$(cpu_ticks "${pids[@]}")
+  res=$(wrk_run "$url" "$DURATION" "$CONNECTIONS" "$lua")
+  after=$(cpu_ticks "${pids[@]}")
+  read -r rps p50 p99 reqs errors <<<"$res"
+  RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; ERR[$name]=$errors
+  CPU[$name]=$(awk -v d=$(( after - before )) -v t="$TICK" -v n="$reqs" 'BEGIN { printf "%.1f", d / t * 1e6 / n }')
+  for rate in $RATES; do
+    log "$name: fixed rate $rate/s for ${DURATION}s"
+    LAT[$name@$rate]=$(rate_run "$url" "$rate" "$DURATION")
+  done
+  RSS[$name]=$(( $(rss_peak_kib "${pids[@]}") / 1024 ))
+}
+
+# Direct to the upstream, for "added latency".
+for rate in $RATES; do
+  log "direct: fixed rate $rate/s for ${DURATION}s"
+  LAT[direct@$rate]=$(rate_run "http://127.0.0.1:$UPSTREAM_PORT/1k" "$rate" "$DURATION")
+done
+
+for target in $TARGETS; do
+  case "$target" in
+    nginx)
+      nginx_start nginx nginx-proxy.conf.template -e "s#__PORT__#$NGINX_PORT#g" -e "s#__UPSTREAM_PORT__#$UPSTREAM_PORT#g"
+      start=$(date +%s%N)
+      wait_200 "http://127.0.0.1:$NGINX_PORT/1k" >/dev/null
+      COLD[nginx]=$(( ($(date +%s%N) - start) / 1000000 ))
+      master=$(cat "$work/nginx/nginx.pid")
+      measure nginx "http://127.0.0.1:$NGINX_PORT/1k" $(pgrep -P "$master") ;;
+    scg)
+      jar="$root/bench/peers/spring-cloud-gateway/target/scg-bench.jar"
+      # shellcheck disable=SC2086
+      UPSTREAM_URL="http://127.0.0.1:$UPSTREAM_PORT" PORT=$SCG_PORT java ${JAVA_OPTS_SCG:-} -jar "$jar" >"$work/scg.log" 2>&1 &
+      scg_pid=$!; pids_to_stop+=("$scg_pid")
+      COLD[scg]=$(wait_200 "http://127.0.0.1:$SCG_PORT/1k")
+      measure scg "http://127.0.0.1:$SCG_PORT/1k" "$scg_pid"
+      kill "$scg_pid"; wait "$scg_pid" 2>/dev/null || true ;;
+    meshgate)
+      wlp="$root/target/liberty/wlp"
+      srv="$wlp/usr/servers/bench-meshgate"
+      "$wlp/bin/server" stop bench-meshgate >/dev/null 2>&1 || true
+      rm -rf "$srv"; cp -r "$wlp/usr/servers/meshgate" "$srv"
+      rm -rf "$srv/logs" "$srv/workarea" "$srv/data" "$srv/secrets"
+      seed="$work/seed.json"
+      python3 - "$APPS" "http://127.0.0.1:$UPSTREAM_PORT" > "$seed" <<'PY'
+import json, sys
+apps, upstream = int(sys.argv[1]), sys.argv[2]
+print(json.dumps({
+  "apis": [{"name": "bench", "version": "v1", "basePath": "/bench", "upstreamUrl": upstream,
+            "policies": [{"policy": "client-auth", "config": {"methods": ["api-key"]}},
+                         {"policy": "subscription", "config": {}},
+                         {"policy": "rate-limit", "config": {}},
+                         {"policy": "token", "config": {}},
+                         {"policy": "headers", "config": {}}]}],
+  "products": [{"name": "bench", "title": "Bench", "apis": ["bench"],
+                "plans": [{"name": "gold", "title": "Gold", "scopes": ["bench:read"],
+                           "rateLimit": {"limit": 1000000000, "per": "second"},
+                           "quota": {"limit": 1000000000000, "per": "day"}}]}],
+  "apps": [{"name": "bench-app-%d" % i, "apiKeys": ["bench-key-%d" % i],
+            "subscriptions": [{"product": "bench", "plan": "gold"}]} for i in range(1, apps + 1)]
+}))
+PY
+      {
+        echo "HTTP_PORT=$MG_PORT"; echo "ADMIN_PORT=$MG_ADMIN_PORT"; echo "HTTPS_PORT=-1"
+        echo "MESHGATE_SEED_FILE=$seed"
+        echo "MESHGATE_KEK=$(head -c 32 /dev/urandom | base64)"
+        echo "MESHGATE_SECRET_PEPPER=$(head -c 32 /dev/urandom | base64)"
+        echo "MESHGATE_ISSUER=https://meshgate.bench.local"
+      } > "$srv/server.env"
+      [ -n "${MESHGATE_JVM_OPTS:-}" ] && tr ' ' '\n' <<<"$MESHGATE_JVM_OPTS" >> "$srv/jvm.options"
+      start=$(date +%s%N)
+      "$wlp/bin/server" start bench-meshgate >/dev/null
+      wait_200 "http://127.0.0.1:$MG_PORT/bench/1k" "X-API-Key: bench-key-1" >/dev/null
+      COLD[meshgate]=$(( ($(date +%s%N) - start) / 1000000 ))
+      mg_pid=$(cat "$wlp/usr/servers/.pid/bench-meshgate.pid")
+      measure meshgate "http://127.0.0.1:$MG_PORT/bench/1k" "$mg_pid"
+      "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
+    *) echo "unknown target $target" >&2; exit 2 ;;
+  esac
+done
+
+# 4. The table.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "–"; else printf "%.2f", a / b }'; }
+added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"; else printf "%.2f", a - b }'; }
+{
+  echo "# meshgate benchmark $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "$(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -m | awk '/Mem:/ {print $2}') MiB,"\
+       "$(java -version 2>&1 | sed -n 1p), nginx $(nginx -v 2>&1 | cut -d/ -f2), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
+  echo "Upstream: nginx, 1 KiB. Saturation: wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s after ${WARMUP}s warm-up."
+  echo "Fixed rate: h2load (HTTP/1.1, 10 connections), ${DURATION}s. meshgate: full chain, $APPS apps, keys at random."
+  echo
+  hdr="| target | req/s | × nginx | × SCG | CPU µs/req | p50 ms (sat.) | p99 ms (sat.) | non-2xx | peak RSS MiB | cold start ms |"
+  sep="|---|---|---|---|---|---|---|---|---|---|"
+  for rate in $RATES; do hdr="$hdr p50/p99/p99.9 ms @ $rate/s | added p50/p99 @ $rate/s |"; sep="$sep---|---|"; done
+  echo "$hdr"; echo "$sep"
+  row="| direct (upstream) | | | | | | | | | |"
+  for rate in $RATES; do read -r a b c <<<"${LAT[direct@$rate]}"; row="$row $a / $b / $c | |"; done
+  echo "$row"
+  for t in $TARGETS; do
+    row="| $t | ${RPS[$t]} | $(ratio "${RPS[$t]}" "${RPS[nginx]:-}") | $(ratio "${RPS[$t]}" "${RPS[scg]:-}") | ${CPU[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERR[$t]} | ${RSS[$t]} | ${COLD[$t]} |"
+    for rate in $RATES; do
+      read -r a b c <<<"${LAT[$t@$rate]}"; read -r da db _ <<<"${LAT[direct@$rate]}"
+      row="$row $a / $b / $c | $(added "$a" "$da") / $(added "$b" "$db") |"
+    done
+    echo "$row"
+  done
+} > "$work/table.md"
+cat "$work/table.md"
+if [ -z "$OUT" ]; then
+  mkdir -p "$here/results"
+  OUT="$here/results/$(date -u +%Y-%m-%d-%H%M)-$(hostname -s)$( [ "$QUICK" = 1 ] && echo -quick).md"
+fi
+cp "$work/table.md" "$OUT"
+log "written to $OUT"

@@ -1,0 +1,62 @@
+package io.meshgate.facade;
+
+import io.meshgate.admin.security.AdminPorts;
+import io.meshgate.support.Problem;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The data-plane entry: every request outside the gateway's own paths is an API call, handled here
+ * on the raw servlet request and response, so headers keep their spelling and duplicates, the query
+ * stays byte for byte and bodies stream. The gateway's own endpoints (admin API, token endpoint,
+ * well-known documents) go on to JAX-RS. Handling API calls below JAX-RS, not as a catch-all
+ * resource, saves its per-request dispatch and the status it would set on an already committed
+ * response. Mapped in web.xml after {@link AdminPorts}.
+ */
+public class DataPlaneFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
+
+  /** Path prefixes of the gateway itself; API base paths may not use them (ApiAdmin). */
+  public static final Set<String> OWN_PREFIXES =
+      Set.of("/admin", "/oauth2", "/.well-known", "/__meshgate");
+
+  static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+
+  @Inject transient Gateway gateway;
+
+  @Override
+  protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
+      throws IOException, ServletException {
+    if (isOwn(AdminPorts.decodedPath(req))) {
+      chain.doFilter(req, resp);
+      return;
+    }
+    if (!METHODS.contains(req.getMethod())) {
+      Gateway.send(
+          resp,
+          new Problem(
+              405,
+              "METHOD_NOT_ALLOWED",
+              "Method " + req.getMethod() + " is not proxied",
+              Map.of("Allow", ALLOW)),
+          null);
+      return;
+    }
+    gateway.handle(req, resp);
+  }
+
+  static boolean isOwn(String path) {
+    int second = path.indexOf('/', 1);
+    String first = second < 0 ? path : path.substring(0, second);
+    return OWN_PREFIXES.contains(first);
+  }
+}
