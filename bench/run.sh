@@ -6,7 +6,7 @@
 # Usage: bench/run.sh [--quick] [--warmup S] [--duration S] [--connections N] [--apps N]
 #                     [--targets "nginx scg meshgate"] [--rates "1000 5000"] [--out FILE]
 #   --quick        short warm-up and runs (about 3 minutes in all)
-#   --warmup S     warm-up per target before measuring (default 30; --quick 10)
+#   --warmup S     warm-up per target before measuring (default 90; --quick 10)
 #   --duration S   length of each measured run (default 30; --quick 8)
 #   --connections  wrk connections for the saturation run (default 64)
 #   --apps N       apps (API keys) in meshgate's catalog; calls pick one at random (default 100)
@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-WARMUP=30 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate" RATES="1000 5000" OUT=""
+WARMUP=90 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate" RATES="1000 5000" OUT=""
 QUICK=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -251,7 +251,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
 cat "$work/table.md"
 if [ -z "$OUT" ]; then
   mkdir -p "$here/results"
-  OUT="$here/results/$(date -u +%Y-%m-%d-%H%M)-$(hostname -s)$( [ "$QUICK" = 1 ] && echo -quick).md"
+  OUT="$here/results/$(date -u +%Y-%m-%d-%H%M)-$(hostname -s)$( [ "$QUICK" = 1 ] && echo -quick || true).md"
 fi
 cp "$work/table.md" "$OUT"
 log "written to $OUT"

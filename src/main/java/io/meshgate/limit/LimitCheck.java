@@ -76,8 +76,26 @@ public record LimitCheck(
     return new WindowCheck(name, idPrefix + w.windowMs(), w.limit(), w.windowMs());
   }
 
+  /** The last period computed per zone and kind: almost every call falls in it. */
+  private static final java.util.concurrent.ConcurrentHashMap<PeriodKey, QuotaCheck> PERIODS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record PeriodKey(java.time.ZoneId zone, PlanLimits.QuotaPeriod period) {}
+
   /** The quota period containing {@code now}, calendar-aligned in the quota's time zone. */
   public static QuotaCheck quota(PlanLimits.Quota quota, Instant now) {
+    PeriodKey key = new PeriodKey(quota.zone(), quota.period());
+    long ms = now.toEpochMilli();
+    QuotaCheck known = PERIODS.get(key);
+    if (known == null || ms < known.periodStartMs() || ms >= known.periodEndMs()) {
+      known = period(quota, now);
+      PERIODS.put(key, known);
+    }
+    return new QuotaCheck(
+        known.period(), quota.limit(), quota.hard(), known.periodStartMs(), known.periodEndMs());
+  }
+
+  private static QuotaCheck period(PlanLimits.Quota quota, Instant now) {
     ZonedDateTime local = now.atZone(quota.zone());
     ZonedDateTime start;
     ZonedDateTime end;

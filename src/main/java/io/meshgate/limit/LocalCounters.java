@@ -4,11 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Counters held in this replica's memory: what counts when no Redis is configured, and the fallback
@@ -66,39 +65,76 @@ public final class LocalCounters {
     }
   }
 
+  /**
+   * One window's buckets, in a ring of {@code span + 1} slots: slot {@code index mod size} holds
+   * the count of bucket {@code index} when {@code ids[slot] == index}, else nothing.
+   */
+  private static final class Ring {
+    final long[] ids;
+    final long[] counts;
+
+    Ring(int size) {
+      ids = new long[size];
+      counts = new long[size];
+      Arrays.fill(ids, Long.MIN_VALUE);
+    }
+
+    long count(long index) {
+      int slot = (int) Math.floorMod(index, (long) ids.length);
+      return ids[slot] == index ? counts[slot] : 0;
+    }
+
+    void add(long index) {
+      int slot = (int) Math.floorMod(index, (long) ids.length);
+      if (ids[slot] != index) {
+        ids[slot] = index;
+        counts[slot] = 0;
+      }
+      counts[slot]++;
+    }
+  }
+
   private static final class Subscription {
-    final Map<String, TreeMap<Long, Long>> windows = new HashMap<>();
+    final Map<String, Ring> windows = new HashMap<>();
     final Map<String, Quota> quotas = new HashMap<>();
 
-    /** Decides on a call; counts it when admitted and {@code take} is set. */
-    public Decision decide(LimitCheck check, boolean take) {
+    Decision decide(LimitCheck check, boolean take) {
       long now = check.nowMs();
       int n = check.windows().size();
       long[] sums = new long[n];
       long[] retries = new long[n];
       long[] oldest = new long[n];
       long[] current = new long[n];
+      Ring[] rings = new Ring[n];
       boolean allowed = true;
       for (int i = 0; i < n; i++) {
         LimitCheck.WindowCheck w = check.windows().get(i);
         long bucket = RollingWindow.bucketMs(w.windowMs());
         long span = RollingWindow.span(w.windowMs(), bucket);
-        current[i] = Math.floorDiv(now, bucket);
-        TreeMap<Long, Long> buckets = windows.computeIfAbsent(w.id(), k -> new TreeMap<>());
-        buckets.headMap(current[i] - span).clear();
+        long cur = Math.floorDiv(now, bucket);
+        current[i] = cur;
+        Ring ring = windows.computeIfAbsent(w.id(), k -> new Ring((int) span + 1));
+        rings[i] = ring;
         long sum = 0;
-        for (long c : buckets.values()) {
-          sum += c;
+        long first = -1;
+        for (long index = cur - span; index <= cur; index++) {
+          long c = ring.count(index);
+          if (c > 0) {
+            sum += c;
+            if (first < 0) {
+              first = index;
+            }
+          }
         }
         sums[i] = sum;
-        oldest[i] = buckets.isEmpty() ? -1 : buckets.firstKey();
+        oldest[i] = first;
         if (sum >= w.limit()) {
           allowed = false;
           long freed = 0;
-          for (Map.Entry<Long, Long> e : buckets.entrySet()) {
-            freed += e.getValue();
+          for (long index = cur - span; index <= cur; index++) {
+            freed += ring.count(index);
             if (sum - freed <= w.limit() - 1) {
-              retries[i] = RollingWindow.expiresInMs(e.getKey(), span, bucket, now);
+              retries[i] = RollingWindow.expiresInMs(index, span, bucket, now);
               break;
             }
           }
@@ -107,10 +143,8 @@ public final class LocalCounters {
       LimitCheck.QuotaCheck q = check.quota();
       long quotaUsed = 0;
       if (q != null) {
-        for (Iterator<Quota> it = quotas.values().iterator(); it.hasNext(); ) {
-          if (it.next().endMs <= now) {
-            it.remove();
-          }
+        if (quotas.size() > 1 || !quotas.containsKey(q.id())) {
+          quotas.values().removeIf(stale -> stale.endMs <= now);
         }
         Quota stored = quotas.get(q.id());
         quotaUsed = stored == null ? 0 : stored.count;
@@ -121,7 +155,7 @@ public final class LocalCounters {
       boolean counted = take && allowed;
       if (counted) {
         for (int i = 0; i < n; i++) {
-          windows.get(check.windows().get(i).id()).merge(current[i], 1L, Long::sum);
+          rings[i].add(current[i]);
         }
         if (q != null) {
           quotas.computeIfAbsent(q.id(), k -> new Quota(q.periodEndMs())).count++;
