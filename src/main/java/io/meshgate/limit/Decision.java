@@ -34,15 +34,19 @@ public record Decision(
     return verdict == Verdict.ADMITTED;
   }
 
-  /** The count closest to its limit (least remaining; the first on ties), or {@code null}. */
+  /**
+   * The count closest to its limit (least remaining; the first on ties), or {@code null}. A soft
+   * quota only counts when nothing else does: it never refuses, so it must not tell clients to
+   * stop.
+   */
   public Count tightest() {
     Count best = null;
     for (Count c : counts) {
-      if (best == null || c.remaining() < best.remaining()) {
+      if (c.hard() && (best == null || c.remaining() < best.remaining())) {
         best = c;
       }
     }
-    return best;
+    return best != null || counts.isEmpty() ? best : counts.get(0);
   }
 
   /**

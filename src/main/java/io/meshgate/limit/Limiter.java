@@ -218,6 +218,12 @@ public class Limiter {
     if (!outage.compareAndSet(true, false)) {
       return;
     }
+    // Adding back the quota counted during the outage takes a Redis call per counter: never on
+    // the request thread that found Redis back.
+    scheduler.execute(this::addBackQuotas);
+  }
+
+  private void addBackQuotas() {
     List<LocalCounters.QuotaUse> counted = fallback.drainQuotas();
     int lost = 0;
     for (LocalCounters.QuotaUse use : counted) {

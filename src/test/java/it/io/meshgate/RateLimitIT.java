@@ -240,6 +240,13 @@ class RateLimitIT {
     assertThat(r.body())
         .contains("quota.timeZone")
         .contains("must be an IANA time zone id such as UTC or Europe/Berlin (was Mars/Olympus)");
+    HttpResponse<String> offset =
+        AdminClient.send(
+            "POST",
+            "/admin/v1/products/" + api.productId + "/plans",
+            "{\"name\":\"bad\",\"quota\":{\"limit\":5,\"per\":\"day\",\"timeZone\":\"GMT+2\"}}");
+    assertThat(offset.statusCode()).isEqualTo(400);
+    assertThat(offset.body()).contains("(was GMT+2)");
   }
 
   private HttpResponse<String> call(LimitedApi api, LimitedApi.App app, String path) {

@@ -238,13 +238,13 @@ public class ProductAdmin {
     if (value == null || value.isBlank()) {
       return "UTC";
     }
-    try {
-      return java.time.ZoneId.of(value.trim()).getId();
-    } catch (java.time.DateTimeException e) {
+    String id = value.trim();
+    if (!id.equals("UTC") && !java.time.ZoneId.getAvailableZoneIds().contains(id)) {
       throw AdminException.invalid(
           "quota.timeZone",
           "must be an IANA time zone id such as UTC or Europe/Berlin (was " + value + ")");
     }
+    return id;
   }
 
   private static String title(ProductRequest r) {

@@ -168,10 +168,31 @@ public class CatalogReader {
                 "month".equals(plan.getQuotaPer())
                     ? PlanLimits.QuotaPeriod.MONTH
                     : PlanLimits.QuotaPeriod.DAY,
-                plan.getQuotaTimeZone() == null
-                    ? java.time.ZoneOffset.UTC
-                    : java.time.ZoneId.of(plan.getQuotaTimeZone()),
+                zone(plan),
                 !"soft".equals(plan.getQuotaEnforcement()));
     return new PlanLimits(burst, rate, quota, !"fail-closed".equals(plan.getOnLimiterError()));
+  }
+
+  /**
+   * The quota's zone. Admin writes accept only known ids, but a row edited by hand or a replica
+   * with older time-zone data must not make the app's calls fail: UTC then, with a WARN.
+   */
+  private static java.time.ZoneId zone(PlanEntity plan) {
+    String id = plan.getQuotaTimeZone();
+    if (id == null) {
+      return java.time.ZoneOffset.UTC;
+    }
+    try {
+      return java.time.ZoneId.of(id);
+    } catch (java.time.DateTimeException e) {
+      java.util.logging.Logger.getLogger(CatalogReader.class.getName())
+          .warning(
+              "MESHGATE-CATALOG: plan "
+                  + plan.getId()
+                  + " has an unknown quota time zone '"
+                  + id
+                  + "'; counting its quota in UTC");
+      return java.time.ZoneOffset.UTC;
+    }
   }
 }

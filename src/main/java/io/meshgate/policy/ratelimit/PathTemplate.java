@@ -55,8 +55,17 @@ final class PathTemplate {
     return new PathTemplate(template, segments.toArray(String[]::new), anyRest);
   }
 
-  boolean matches(String path) {
-    String p = path.isEmpty() ? "/" : path;
+  /**
+   * Matches the path as an upstream would read it, so that spellings of one resource cannot dodge
+   * an operation's limit: percent-encoded unreserved characters are decoded ({@code /%6Frders} is
+   * {@code /orders}), {@code ;parameters} of a segment are dropped and a trailing {@code /} is
+   * ignored (except for a template that ends in one).
+   */
+  boolean matches(String rawPath) {
+    String p = normalize(rawPath.isEmpty() ? "/" : rawPath);
+    if (p.length() > 1 && p.endsWith("/") && !text.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
     String[] parts = p.substring(p.startsWith("/") ? 1 : 0).split("/", -1);
     if (anyRest ? parts.length < segments.length : parts.length != segments.length) {
       return false;
@@ -68,6 +77,48 @@ final class PathTemplate {
       }
     }
     return true;
+  }
+
+  /** Decodes %XX of unreserved characters (RFC 3986 §2.3) and drops ;parameters of segments. */
+  static String normalize(String path) {
+    if (path.indexOf('%') < 0 && path.indexOf(';') < 0) {
+      return path;
+    }
+    StringBuilder out = new StringBuilder(path.length());
+    boolean inParams = false;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '/') {
+        inParams = false;
+        out.append(c);
+      } else if (inParams) {
+        continue;
+      } else if (c == ';') {
+        inParams = true;
+      } else if (c == '%' && i + 2 < path.length()) {
+        int high = Character.digit(path.charAt(i + 1), 16);
+        int low = Character.digit(path.charAt(i + 2), 16);
+        if (high >= 0 && low >= 0 && isUnreserved((char) (high * 16 + low))) {
+          out.append((char) (high * 16 + low));
+          i += 2;
+        } else {
+          out.append(c);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isUnreserved(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   @Override

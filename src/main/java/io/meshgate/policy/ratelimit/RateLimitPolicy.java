@@ -77,9 +77,13 @@ final class RateLimitPolicy implements Policy {
     for (OperationLimits op : operations) {
       if (op.matches(exchange)) {
         if (extra.isEmpty()) {
-          extra = new ArrayList<>(op.windows());
-        } else {
-          extra.addAll(op.windows());
+          extra = new ArrayList<>(op.windows().size());
+        }
+        // Counters are per subscription, which may cover several APIs of a product: an
+        // operation's counter also names its API, so two APIs' "GET /orders/{id}" never share.
+        String api = "a" + exchange.api().id() + ":";
+        for (LimitCheck.WindowCheck w : op.windows()) {
+          extra.add(new LimitCheck.WindowCheck(w.name(), api + w.id(), w.limit(), w.windowMs()));
         }
       }
     }

@@ -48,9 +48,16 @@ public class RateLimitPolicyFactory implements PolicyFactory<RateLimitPolicyConf
   static List<RateLimitPolicy.OperationLimits> operations(RateLimitPolicyConfig config) {
     List<RateLimitPolicy.OperationLimits> out = new ArrayList<>();
     List<String> violations = new ArrayList<>();
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
     for (int i = 0; i < config.operations().size(); i++) {
       RateLimitPolicyConfig.Operation op = config.operations().get(i);
       String field = "operations[" + i + "]";
+      Integer first = seen.putIfAbsent(op.method() + " " + op.path(), i);
+      if (first != null) {
+        violations.add(
+            field + ": repeats operations[" + first + "] (" + op.method() + " " + op.path() + ")");
+        continue;
+      }
       PathTemplate template;
       try {
         template = PathTemplate.parse(op.path());

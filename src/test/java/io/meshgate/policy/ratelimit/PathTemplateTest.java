@@ -20,6 +20,14 @@ class PathTemplateTest {
     "/, '', true",
     "/a/{x}/c, /a/b/c, true",
     "/a/{x}/c, /a/b/d, false",
+    // Spellings an upstream reads as the same resource match too.
+    "/orders/{id}, /%6Frders/1, true",
+    "/orders/{id}, /orders/1/, true",
+    "/orders/{id}, /orders;v=1/1, true",
+    "/orders/{id}, /orders/1;jsessionid=x, true",
+    "/orders/{id}, /orders%2F1, false",
+    "/orders/{id}, /orders/%zz, true",
+    "/orders/, /orders/, true",
   })
   void matchesSegmentBySegment(String template, String path, boolean matches) {
     assertThat(PathTemplate.parse(template).matches(path)).isEqualTo(matches);

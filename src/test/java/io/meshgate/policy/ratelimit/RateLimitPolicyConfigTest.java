@@ -78,6 +78,14 @@ class RateLimitPolicyConfigTest {
   }
 
   @Test
+  void anOperationListedTwiceIsRefused() {
+    String op = "{\"method\":\"GET\",\"path\":\"/a\",\"burst\":{\"limit\":1,\"windowMs\":10}}";
+    assertThatThrownBy(() -> build("{\"operations\":[" + op + "," + op + "]}"))
+        .isInstanceOf(InvalidPolicyConfigException.class)
+        .hasMessage("operations[1]: repeats operations[0] (GET /a)");
+  }
+
+  @Test
   void unknownFieldsAreRefused() {
     assertThatThrownBy(() -> build("{\"limit\":10}"))
         .isInstanceOf(InvalidPolicyConfigException.class)

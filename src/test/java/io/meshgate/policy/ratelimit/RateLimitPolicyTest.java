@@ -142,6 +142,65 @@ class RateLimitPolicyTest {
   }
 
   @Test
+  void aPassedSoftQuotaDoesNotTellClientsToStop() {
+    PlanLimits limits =
+        new PlanLimits(
+            null,
+            new PlanLimits.Window(100, 1000),
+            new PlanLimits.Quota(1, PlanLimits.QuotaPeriod.DAY, null, false),
+            true);
+    RateLimitPolicy p = policy(List.of(), false);
+    p.onRequest(exchange(limits, "GET", "/a"));
+    ExchangeContext ex = exchange(limits, "GET", "/a");
+    assertThat(p.onRequest(ex)).isEqualTo(PolicyResult.PROCEED);
+    assertThat(ex.responseHeaders().first("RateLimit-Limit")).isEqualTo("100");
+    assertThat(ex.responseHeaders().first("RateLimit-Remaining")).isEqualTo("98");
+  }
+
+  @Test
+  void twoApisWithTheSameOperationCountApart() {
+    RateLimitPolicyConfig config =
+        new RateLimitPolicyConfig(
+            List.of(
+                new RateLimitPolicyConfig.Operation(
+                    "GET", "/items", new io.meshgate.limit.LimitSpec.Rate(1L, "minute"), null)),
+            null);
+    RateLimitPolicy p = policy(RateLimitPolicyFactory.operations(config), false);
+    ExchangeContext onApi1 = exchange(PlanLimits.NONE, "GET", "/items");
+    assertThat(p.onRequest(onApi1)).isEqualTo(PolicyResult.PROCEED);
+    ExchangeContext onApi2 =
+        new ExchangeContext(
+            NOW,
+            "GET",
+            new io.meshgate.catalog.runtime.ApiSnapshot(
+                2L,
+                "stock",
+                "v1",
+                "/stock",
+                java.net.URI.create("http://stock:8080"),
+                "stock",
+                null,
+                null,
+                1L,
+                List.of(),
+                java.util.Set.of(Exchanges.PRODUCT)),
+            "/items",
+            null,
+            Exchanges.ip("10.0.0.1"),
+            new HeaderList(),
+            new HeaderList());
+    onApi2.subscription(
+        new SubscriptionSnapshot(
+            77L,
+            SubscriptionState.ACTIVE,
+            new PlanSnapshot(
+                7L, "free", Exchanges.PRODUCT, "shop", List.of(), 300, PlanLimits.NONE)));
+    assertThat(p.onRequest(onApi2)).isEqualTo(PolicyResult.PROCEED);
+    assertThat(p.onRequest(exchange(PlanLimits.NONE, "GET", "/items")))
+        .isInstanceOf(PolicyResult.Reject.class);
+  }
+
+  @Test
   void aPlanWithoutLimitsPassesWithoutHeaders() {
     ExchangeContext ex = exchange(PlanLimits.NONE, "GET", "/a");
     assertThat(policy(List.of(), false).onRequest(ex)).isEqualTo(PolicyResult.PROCEED);
