@@ -4,23 +4,32 @@
 # same nginx upstream serving 1 KiB, on loopback. Not part of `mvn verify`.
 #
 # Usage: bench/run.sh [--quick] [--warmup S] [--duration S] [--connections N] [--apps N]
-#                     [--targets "nginx scg meshgate"] [--rates "1000 5000"] [--out FILE]
-#   --quick        short warm-up and runs (about 3 minutes in all)
-#   --warmup S     warm-up per target before measuring (default 90; --quick 10)
+#                     [--targets "nginx scg meshgate meshgate-scale"] [--rates "1000 5000"]
+#                     [--scale-apps N] [--active N] [--out FILE]
+#   --quick        short warm-up and runs, no scale run (about 3 minutes in all)
+#   --warmup S     warm-up per target before measuring (default 90; --quick 10); it runs in
+#                  slices, which give the time from process start to 90 % of peak throughput
 #   --duration S   length of each measured run (default 30; --quick 8)
 #   --connections  wrk connections for the saturation run (default 64)
 #   --apps N       apps (API keys) in meshgate's catalog; calls pick one at random (default 100)
 #   --rates        fixed request rates for the latency runs (default "1000 5000"; --quick "1000")
-# Env: JAVA_OPTS_SCG (Spring Cloud Gateway JVM flags), MESHGATE_JVM_OPTS (added to meshgate's jvm.options)
+#   --scale-apps N apps and subscriptions for the meshgate-scale target, bulk-loaded into
+#                  PostgreSQL (default 1000000)
+#   --active N     keys the scale run picks from at random (default 100000)
+# Env: JAVA_OPTS_SCG (Spring Cloud Gateway JVM flags), MESHGATE_JVM_OPTS (added to meshgate's
+#      jvm.options), MESHGATE_SERVER_ENV (NAME=value pairs added to its server.env),
+#      PGHOST/PGPORT/PGUSER/PGDATABASE for the scale run (default 127.0.0.1, 5432, postgres,
+#      test; it uses, and first drops, the schema meshgate_bench)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-WARMUP=90 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate" RATES="1000 5000" OUT=""
+WARMUP=90 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate meshgate-scale"
+RATES="1000 5000" OUT="" SCALE_APPS=1000000 ACTIVE=100000
 QUICK=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) QUICK=1; WARMUP=10; DURATION=8; RATES="1000"; shift ;;
+    --quick) QUICK=1; WARMUP=10; DURATION=8; RATES="1000"; TARGETS="nginx scg meshgate"; shift ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
@@ -28,7 +37,9 @@ while [ $# -gt 0 ]; do
     --targets) TARGETS="$2"; shift 2 ;;
     --rates) RATES="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
+    --scale-apps) SCALE_APPS="$2"; shift 2 ;;
+    --active) ACTIVE="$2"; shift 2 ;;
+    -h|--help) sed -n 2,24p "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +55,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx)
 command -v h2load >/dev/null || need+=(nghttp2-client)
 command -v curl >/dev/null || need+=(curl)
+[[ " $TARGETS " != *" meshgate-scale "* ]] || command -v psql >/dev/null || need+=(postgresql-client)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
@@ -51,7 +63,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # 2. Builds.
-if [[ " $TARGETS " == *" meshgate "* ]]; then
+if [[ " $TARGETS " == *" meshgate"* ]]; then
   log "building meshgate (mvn -DskipTests verify prepares the Liberty server)"
   (cd "$root" && mvn -q -B -DskipTests verify)
 fi
@@ -132,13 +144,19 @@ rate_run() { # url rate seconds
       printf "%.3f %.3f %.3f\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000, a[int(NR*0.999)]/1000 }'
 }
 
-declare -A RPS P50 P99 CPU RSS COLD LAT ERR
-measure() { # name url pid...
-  local name="$1" url="$2"; shift 2
-  local pids=("$@") lua=""
-  [ "$name" = meshgate ] && lua="$here/conf/keys.lua"
-  log "$name: warm-up ${WARMUP}s"
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" >/dev/null
+declare -A RPS P50 P99 CPU RSS COLD LAT ERR T90
+measure() { # name url t0-ns pid... (t0: when the process was started)
+  local name="$1" url="$2" t0="$3"; shift 3
+  local pids=("$@") lua="" slice=5 elapsed=0 slices=() rps_slice at
+  [[ "$name" == meshgate* ]] && lua="$here/conf/keys.lua"
+  [ "$WARMUP" -lt 30 ] && slice=2
+  log "$name: warm-up ${WARMUP}s in ${slice}s slices"
+  while [ "$elapsed" -lt "$WARMUP" ]; do
+    rps_slice=$(wrk -t2 -c"$CONNECTIONS" -d"${slice}s" ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" | awk '/Requests\/sec/ {print $2}')
+    at=$(( ($(date +%s%N) - t0) / 1000000 ))
+    slices+=("$at:${rps_slice:-0}")
+    elapsed=$(( elapsed + slice ))
+  done
   log "$name: saturation ${DURATION}s, $CONNECTIONS connections"
   local before after res
   before=$(cpu_ticks "${pids[@]}")
@@ -146,6 +164,12 @@ measure() { # name url pid...
   after=$(cpu_ticks "${pids[@]}")
   read -r rps p50 p99 reqs errors <<<"$res"
   RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; ERR[$name]=$errors
+  # Time to 90 % of peak: the end of the first warm-up slice at or above 90 % of the best rate seen.
+  T90[$name]=$(printf '%s\n' "${slices[@]}" | awk -F: -v sat="$rps" '
+    { t[NR] = $1; r[NR] = $2; if ($2 > peak) peak = $2 }
+    END { if (sat > peak) peak = sat
+          for (i = 1; i <= NR; i++) if (r[i] >= 0.9 * peak) { printf "%.0f", t[i] / 1000; exit }
+          printf "> %.0f", t[NR] / 1000 }')
   CPU[$name]=$(awk -v d=$(( after - before )) -v t="$TICK" -v n="$reqs" 'BEGIN { printf "%.1f", d / t * 1e6 / n }')
   for rate in $RATES; do
     log "$name: fixed rate $rate/s for ${DURATION}s"
@@ -154,37 +178,18 @@ measure() { # name url pid...
   RSS[$name]=$(( $(rss_peak_kib "${pids[@]}") / 1024 ))
 }
 
-# Direct to the upstream, for "added latency".
-for rate in $RATES; do
-  log "direct: fixed rate $rate/s for ${DURATION}s"
-  LAT[direct@$rate]=$(rate_run "http://127.0.0.1:$UPSTREAM_PORT/1k" "$rate" "$DURATION")
-done
-
-for target in $TARGETS; do
-  case "$target" in
-    nginx)
-      nginx_start nginx nginx-proxy.conf.template -e "s#__PORT__#$NGINX_PORT#g" -e "s#__UPSTREAM_PORT__#$UPSTREAM_PORT#g"
-      start=$(date +%s%N)
-      wait_200 "http://127.0.0.1:$NGINX_PORT/1k" >/dev/null
-      COLD[nginx]=$(( ($(date +%s%N) - start) / 1000000 ))
-      master=$(cat "$work/nginx/nginx.pid")
-      measure nginx "http://127.0.0.1:$NGINX_PORT/1k" $(pgrep -P "$master") ;;
-    scg)
-      jar="$root/bench/peers/spring-cloud-gateway/target/scg-bench.jar"
-      # shellcheck disable=SC2086
-      UPSTREAM_URL="http://127.0.0.1:$UPSTREAM_PORT" PORT=$SCG_PORT java ${JAVA_OPTS_SCG:-} -jar "$jar" >"$work/scg.log" 2>&1 &
-      scg_pid=$!; pids_to_stop+=("$scg_pid")
-      COLD[scg]=$(wait_200 "http://127.0.0.1:$SCG_PORT/1k")
-      measure scg "http://127.0.0.1:$SCG_PORT/1k" "$scg_pid"
-      kill "$scg_pid"; wait "$scg_pid" 2>/dev/null || true ;;
-    meshgate)
-      wlp="$root/target/liberty/wlp"
-      srv="$wlp/usr/servers/bench-meshgate"
-      "$wlp/bin/server" stop bench-meshgate >/dev/null 2>&1 || true
-      rm -rf "$srv"; cp -r "$wlp/usr/servers/meshgate" "$srv"
-      rm -rf "$srv/logs" "$srv/workarea" "$srv/data" "$srv/secrets"
-      seed="$work/seed.json"
-      python3 - "$APPS" "http://127.0.0.1:$UPSTREAM_PORT" > "$seed" <<'PY'
+# meshgate's server folder: a copy of the built one, its catalog, its database.
+wlp="$root/target/liberty/wlp"
+srv="$wlp/usr/servers/bench-meshgate"
+PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-test}
+export PGHOST PGPORT PGUSER PGDATABASE
+psql_bench() { PGOPTIONS="-c search_path=meshgate_bench,public" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+mg_prepare() { # apps-in-seed h2|postgres
+  local apps="$1" db="$2" seed="$work/seed.json"
+  "$wlp/bin/server" stop bench-meshgate >/dev/null 2>&1 || true
+  rm -rf "$srv"; cp -r "$wlp/usr/servers/meshgate" "$srv"
+  rm -rf "$srv/logs" "$srv/workarea" "$srv/data" "$srv/secrets"
+  python3 - "$apps" "http://127.0.0.1:$UPSTREAM_PORT" > "$seed" <<'PY'
 import json, sys
 apps, upstream = int(sys.argv[1]), sys.argv[2]
 print(json.dumps({
@@ -202,20 +207,120 @@ print(json.dumps({
             "subscriptions": [{"product": "bench", "plan": "gold"}]} for i in range(1, apps + 1)]
 }))
 PY
-      {
-        echo "HTTP_PORT=$MG_PORT"; echo "ADMIN_PORT=$MG_ADMIN_PORT"; echo "HTTPS_PORT=-1"
-        echo "MESHGATE_SEED_FILE=$seed"
-        echo "MESHGATE_KEK=$(head -c 32 /dev/urandom | base64)"
-        echo "MESHGATE_SECRET_PEPPER=$(head -c 32 /dev/urandom | base64)"
-        echo "MESHGATE_ISSUER=https://meshgate.bench.local"
-      } > "$srv/server.env"
-      [ -n "${MESHGATE_JVM_OPTS:-}" ] && tr ' ' '\n' <<<"$MESHGATE_JVM_OPTS" >> "$srv/jvm.options"
+  PEPPER=$(head -c 32 /dev/urandom | base64)
+  {
+    echo "HTTP_PORT=$MG_PORT"; echo "ADMIN_PORT=$MG_ADMIN_PORT"; echo "HTTPS_PORT=-1"
+    echo "MESHGATE_SEED_FILE=$seed"
+    echo "MESHGATE_KEK=$(head -c 32 /dev/urandom | base64)"
+    echo "MESHGATE_SECRET_PEPPER=$PEPPER"
+    echo "MESHGATE_ISSUER=https://meshgate.bench.local"
+    if [ "$db" = postgres ]; then
+      echo "DB_KIND=postgresql"
+      echo "DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=meshgate_bench"
+      echo "DB_USER=$PGUSER"; echo "DB_PASSWORD=${PGPASSWORD:-}"
+    fi
+  } > "$srv/server.env"
+  if [ "$db" = postgres ]; then
+    psql -X -q -v ON_ERROR_STOP=1 -c "drop schema if exists meshgate_bench cascade" -c "create schema meshgate_bench" \
+      -c "create extension if not exists pgcrypto"
+  fi
+  [ -n "${MESHGATE_JVM_OPTS:-}" ] && tr ' ' '\n' <<<"$MESHGATE_JVM_OPTS" >> "$srv/jvm.options"
+  [ -n "${MESHGATE_SERVER_ENV:-}" ] && tr ' ' '\n' <<<"$MESHGATE_SERVER_ENV" >> "$srv/server.env"
+  return 0
+}
+wait_status() { # url status
+  for _ in $(seq 1 1200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "no $2 from $1" >&2; return 1
+}
+# Bulk path: apps, their API keys (HMAC-SHA256 under the server's pepper, as the gateway stores
+# them) and their subscriptions, inserted by PostgreSQL itself in batches, with a progress bar.
+bulk_load() { # apps
+  local total="$1" batch=50000 lo=1 hi t0 plan product done_pct bar
+  plan=$(psql_bench -Atc "select id from plan where name = 'gold'")
+  product=$(psql_bench -Atc "select product_id from plan where name = 'gold'")
+  t0=$(date +%s)
+  while [ "$lo" -le "$total" ]; do
+    hi=$(( lo + batch - 1 )); [ "$hi" -gt "$total" ] && hi=$total
+    psql_bench -c "
+      with a as (
+        insert into app (name, client_id, client_secret_digest, state, created_at)
+        select 'bench-app-' || i, 'bench-app-' || i, encode(gen_random_bytes(32), 'hex'), 'ACTIVE', now()
+        from generate_series($lo, $hi) i returning id, name),
+      c as (
+        insert into credential (app_id, key_digest, key_prefix, created_at)
+        select id, encode(hmac(convert_to(replace(name, 'bench-app-', 'bench-key-'), 'UTF8'), decode('$PEPPER', 'base64'), 'sha256'), 'hex'),
+               left(replace(name, 'bench-app-', 'bench-key-'), 8), now() from a)
+      insert into subscription (app_id, plan_id, product_id, state, created_at, updated_at)
+      select id, $plan, $product, 'ACTIVE', now(), now() from a"
+    done_pct=$(( hi * 100 / total )); bar=$(printf '%*s' $(( done_pct / 2 )) '' | tr ' ' '#')
+    printf '\r  loading apps [%-50s] %3d%% %d/%d %ds' "$bar" "$done_pct" "$hi" "$total" $(( $(date +%s) - t0 )) >&2
+    lo=$(( hi + 1 ))
+  done
+  echo >&2
+  psql_bench -c "analyze app" -c "analyze credential" -c "analyze subscription" \
+    -c "update catalog_revision set revision = revision + 1 where id = 1"
+  log "loaded $total apps in $(( $(date +%s) - t0 ))s"
+}
+
+# Direct to the upstream, for "added latency".
+for rate in $RATES; do
+  log "direct: fixed rate $rate/s for ${DURATION}s"
+  LAT[direct@$rate]=$(rate_run "http://127.0.0.1:$UPSTREAM_PORT/1k" "$rate" "$DURATION")
+done
+
+for target in $TARGETS; do
+  case "$target" in
+    nginx)
+      nginx_start nginx nginx-proxy.conf.template -e "s#__PORT__#$NGINX_PORT#g" -e "s#__UPSTREAM_PORT__#$UPSTREAM_PORT#g"
+      start=$(date +%s%N)
+      wait_200 "http://127.0.0.1:$NGINX_PORT/1k" >/dev/null
+      COLD[nginx]=$(( ($(date +%s%N) - start) / 1000000 ))
+      master=$(cat "$work/nginx/nginx.pid")
+      measure nginx "http://127.0.0.1:$NGINX_PORT/1k" "$start" $(pgrep -P "$master") ;;
+    scg)
+      jar="$root/bench/peers/spring-cloud-gateway/target/scg-bench.jar"
+      # shellcheck disable=SC2086
+      start=$(date +%s%N)
+      UPSTREAM_URL="http://127.0.0.1:$UPSTREAM_PORT" PORT=$SCG_PORT java ${JAVA_OPTS_SCG:-} -jar "$jar" >"$work/scg.log" 2>&1 &
+      scg_pid=$!; pids_to_stop+=("$scg_pid")
+      COLD[scg]=$(wait_200 "http://127.0.0.1:$SCG_PORT/1k")
+      measure scg "http://127.0.0.1:$SCG_PORT/1k" "$start" "$scg_pid"
+      kill "$scg_pid"; wait "$scg_pid" 2>/dev/null || true ;;
+    meshgate)
+      mg_prepare "$APPS" h2
       start=$(date +%s%N)
       "$wlp/bin/server" start bench-meshgate >/dev/null
       wait_200 "http://127.0.0.1:$MG_PORT/bench/1k" "X-API-Key: bench-key-1" >/dev/null
       COLD[meshgate]=$(( ($(date +%s%N) - start) / 1000000 ))
       mg_pid=$(cat "$wlp/usr/servers/.pid/bench-meshgate.pid")
-      measure meshgate "http://127.0.0.1:$MG_PORT/bench/1k" "$mg_pid"
+      measure meshgate "http://127.0.0.1:$MG_PORT/bench/1k" "$start" "$mg_pid"
+      "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
+    meshgate-scale)
+      # The catalog (API, product, plan) comes from the seed file; the apps are bulk-loaded.
+      mg_prepare 0 postgres
+      "$wlp/bin/server" start bench-meshgate >/dev/null
+      wait_status "http://127.0.0.1:$MG_PORT/bench/1k" 401 # up, migrated, API published
+      bulk_load "$SCALE_APPS"
+      start=$(date +%s%N)
+      wait_200 "http://127.0.0.1:$MG_PORT/bench/1k" "X-API-Key: bench-key-1" >/dev/null
+      mg_pid=$(cat "$wlp/usr/servers/.pid/bench-meshgate.pid")
+      # One call per active key first (each a cache miss that reads PostgreSQL), then the usual
+      # warm-up and runs with keys at random among the active ones.
+      log "meshgate-scale: one call for each of $ACTIVE active keys"
+      walk_start=$(date +%s) offset=0
+      while [ "$offset" -lt "$ACTIVE" ]; do
+        done_now=$(WALK=1 OFFSET=$offset KEYS="$ACTIVE" wrk -t2 -c"$CONNECTIONS" -d5s -s "$here/conf/keys.lua" \
+          "http://127.0.0.1:$MG_PORT/bench/1k" | awk '/requests in/ {print $1}')
+        offset=$(( offset + ${done_now:-0} ))
+        printf '\r  walked %d of %d keys, %ds' "$(( offset < ACTIVE ? offset : ACTIVE ))" "$ACTIVE" $(( $(date +%s) - walk_start )) >&2
+        [ "${done_now:-0}" -gt 0 ] || { echo >&2; echo "meshgate-scale: no answers while walking the keys" >&2; exit 1; }
+      done
+      echo >&2
+      KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$start" "$mg_pid"
+      COLD[meshgate-scale]="–"
       "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
@@ -232,21 +337,31 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   echo "Upstream: nginx, 1 KiB. Saturation: wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s after ${WARMUP}s warm-up."
   echo "Fixed rate: h2load (HTTP/1.1, 10 connections), ${DURATION}s. meshgate: full chain, $APPS apps, keys at random."
   echo
-  hdr="| target | req/s | × nginx | × SCG | CPU µs/req | p50 ms (sat.) | p99 ms (sat.) | non-2xx | peak RSS MiB | cold start ms |"
-  sep="|---|---|---|---|---|---|---|---|---|---|"
+  hdr="| target | req/s | × nginx | × SCG | CPU µs/req | p50 ms (sat.) | p99 ms (sat.) | non-2xx | peak RSS MiB | cold start ms | 90 % of peak after s |"
+  sep="|---|---|---|---|---|---|---|---|---|---|---|"
   for rate in $RATES; do hdr="$hdr p50/p99/p99.9 ms @ $rate/s | added p50/p99 @ $rate/s |"; sep="$sep---|---|"; done
   echo "$hdr"; echo "$sep"
-  row="| direct (upstream) | | | | | | | | | |"
+  row="| direct (upstream) | | | | | | | | | | |"
   for rate in $RATES; do read -r a b c <<<"${LAT[direct@$rate]}"; row="$row $a / $b / $c | |"; done
   echo "$row"
   for t in $TARGETS; do
-    row="| $t | ${RPS[$t]} | $(ratio "${RPS[$t]}" "${RPS[nginx]:-}") | $(ratio "${RPS[$t]}" "${RPS[scg]:-}") | ${CPU[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERR[$t]} | ${RSS[$t]} | ${COLD[$t]} |"
+    row="| $t | ${RPS[$t]} | $(ratio "${RPS[$t]}" "${RPS[nginx]:-}") | $(ratio "${RPS[$t]}" "${RPS[scg]:-}") | ${CPU[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERR[$t]} | ${RSS[$t]} | ${COLD[$t]} | ${T90[$t]} |"
     for rate in $RATES; do
       read -r a b c <<<"${LAT[$t@$rate]}"; read -r da db _ <<<"${LAT[direct@$rate]}"
       row="$row $a / $b / $c | $(added "$a" "$da") / $(added "$b" "$db") |"
     done
     echo "$row"
   done
+  echo
+  echo "CPU µs/req: the server processes' user + system time over the saturation run, per request."
+  echo "90 % of peak: from process start (meshgate-scale: from its first 200 after the bulk load) to the"
+  echo "end of the first warm-up slice whose rate reached 90 % of the best rate seen."
+  if [ -n "${CPU[meshgate-scale]:-}" ] && [ -n "${CPU[meshgate]:-}" ]; then
+    echo
+    echo "Scale: $SCALE_APPS apps and subscriptions in PostgreSQL, keys at random from $ACTIVE:" \
+         "CPU per request $(ratio "${CPU[meshgate-scale]}" "${CPU[meshgate]}") × the $APPS-app run," \
+         "peak RSS ${RSS[meshgate-scale]} MiB."
+  fi
 } > "$work/table.md"
 cat "$work/table.md"
 if [ -z "$OUT" ]; then
