@@ -319,7 +319,7 @@ for target in $TARGETS; do
         [ "${done_now:-0}" -gt 0 ] || { echo >&2; echo "meshgate-scale: no answers while walking the keys" >&2; exit 1; }
       done
       echo >&2
-      KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$start" "$mg_pid"
+      KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
       COLD[meshgate-scale]="–"
       "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
@@ -354,7 +354,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   done
   echo
   echo "CPU µs/req: the server processes' user + system time over the saturation run, per request."
-  echo "90 % of peak: from process start (meshgate-scale: from its first 200 after the bulk load) to the"
+  echo "90 % of peak: from process start (meshgate-scale: from the end of the walk over the active keys) to the"
   echo "end of the first warm-up slice whose rate reached 90 % of the best rate seen."
   if [ -n "${CPU[meshgate-scale]:-}" ] && [ -n "${CPU[meshgate]:-}" ]; then
     echo
