@@ -31,10 +31,22 @@ class RateLimitIT {
   void fiftyConcurrentCallsAtTenPerSecondAdmitExactlyTenEveryTime() {
     LimitedApi api =
         new LimitedApi("{}", Map.of("ten", "\"rateLimit\":{\"limit\":10,\"per\":\"second\"}"));
+    int slowBursts = 0;
     for (int round = 1; round <= 20; round++) {
       LimitedApi.App app = api.subscribe("ten");
-      List<HttpResponse<String>> responses =
-          LimitedApi.burst(gw.server().uri(api.basePath + "/burst-" + round), app.key(), 50);
+      String path = api.basePath + "/burst-" + round + "-" + slowBursts;
+      LimitedApi.Burst burst = LimitedApi.timedBurst(gw.server().uri(path), app.key(), 50);
+      if (burst.millis() >= 950) {
+        // Calls that span more than the 1 s window may rightly be admitted past 10 (a GC pause or
+        // a busy CI machine stretches a burst): such a round proves nothing, so it is done again
+        // with a fresh app, at most 5 times in all.
+        System.out.printf(
+            "[rate-limit] round %d took %d ms; repeating it%n", round, burst.millis());
+        assertThat(++slowBursts).as("bursts slower than the window").isLessThanOrEqualTo(5);
+        round--;
+        continue;
+      }
+      List<HttpResponse<String>> responses = burst.responses();
       long admitted = responses.stream().filter(r -> r.statusCode() == 200).count();
       long refused = responses.stream().filter(r -> r.statusCode() == 429).count();
       assertThat(admitted).as("round %d: admitted", round).isEqualTo(10);
@@ -50,8 +62,7 @@ class RateLimitIT {
               .isBetween(1L, 2L);
         }
       }
-      assertThat(gw.upstream().requestsContaining(api.basePath + "/burst-" + round + ""))
-          .hasSize(10);
+      assertThat(gw.upstream().requestsContaining(path)).hasSize(10);
     }
   }
 

@@ -113,6 +113,14 @@ public final class LimitedApi {
    * responses in no particular order.
    */
   public static List<HttpResponse<String>> burst(URI uri, String key, int n) {
+    return timedBurst(uri, key, n).responses();
+  }
+
+  /** A burst's answers and the time from its start to its last answer. */
+  public record Burst(List<HttpResponse<String>> responses, long millis) {}
+
+  /** Like {@link #burst}, and says how long the burst took from its start to its last answer. */
+  public static Burst timedBurst(URI uri, String key, int n) {
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -139,12 +147,13 @@ public final class LimitedApi {
                 }));
       }
       ready.await();
+      long start = System.nanoTime();
       go.countDown();
       List<HttpResponse<String>> out = new ArrayList<>();
       for (Future<HttpResponse<String>> f : futures) {
         out.add(f.get());
       }
-      return out;
+      return new Burst(out, (System.nanoTime() - start) / 1_000_000);
     } catch (Exception e) {
       throw new IllegalStateException("burst failed", e);
     } finally {
