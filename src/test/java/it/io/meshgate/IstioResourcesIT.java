@@ -1,0 +1,65 @@
+package it.io.meshgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import it.io.meshgate.support.AdminClient;
+import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.Http;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /admin/v1/istio/request-authentication} through the real server. */
+class IstioResourcesIT {
+  private static final String PATH = "/admin/v1/istio/request-authentication";
+  private final Gateways gw = Gateways.get();
+
+  private static JsonObject json(String body) {
+    return Json.createReader(new StringReader(body)).readObject();
+  }
+
+  private static HttpResponse<String> get(String query, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(AdminClient.uri(PATH + query)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return Http.send(b);
+  }
+
+  @Test
+  void inlineVariantCarriesTheKeySetTheGatewayServes() {
+    HttpResponse<String> r = get("?namespace=bookinfo", AdminClient.viewerToken());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject ra = json(r.body());
+    assertThat(ra.getString("kind")).isEqualTo("RequestAuthentication");
+    assertThat(ra.getJsonObject("metadata").getString("namespace")).isEqualTo("bookinfo");
+    JsonObject rule = ra.getJsonObject("spec").getJsonArray("jwtRules").getJsonObject(0);
+    HttpResponse<String> served = Http.get(gw.server().uri("/.well-known/jwks.json"));
+    assertThat(json(rule.getString("jwks"))).isEqualTo(json(served.body()));
+    assertThat(json(rule.getString("jwks")).getJsonArray("keys")).isNotEmpty();
+  }
+
+  @Test
+  void uriVariantPointsAtTheJwksPath() {
+    HttpResponse<String> r = get("?jwks=uri", AdminClient.viewerToken());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject ra = json(r.body());
+    assertThat(ra.getJsonObject("metadata").getString("namespace")).isEqualTo("istio-system");
+    JsonObject rule = ra.getJsonObject("spec").getJsonArray("jwtRules").getJsonObject(0);
+    assertThat(rule.getString("jwksUri")).endsWith("/.well-known/jwks.json");
+    assertThat(rule.containsKey("jwks")).isFalse();
+  }
+
+  @Test
+  void badParametersAndMissingTokensAreRefusedClearly() {
+    for (String query : new String[] {"?namespace=Bad_NS", "?jwks=file", "?name=-x"}) {
+      HttpResponse<String> r = get(query, AdminClient.viewerToken());
+      assertThat(r.statusCode()).as(query).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+    assertThat(get("", null).statusCode()).isEqualTo(401);
+  }
+}
