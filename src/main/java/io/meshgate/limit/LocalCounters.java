@@ -110,6 +110,15 @@ public final class LocalCounters {
     Ring[] windows = NO_RINGS;
     Quota[] quotas = NO_QUOTAS;
 
+    /**
+     * The latest time a decision was made at. Threads read the clock before they reach this lock,
+     * so in a burst a call stamped earlier may come after calls stamped in a later bucket; decided
+     * at its own time it would not see their counts (they lie past its window's end) and would slip
+     * past the limit. It is decided at the latest time instead, as the Redis script counts every
+     * bucket from the window's start on.
+     */
+    long latestMs = Long.MIN_VALUE;
+
     Ring window(String id, int size) {
       for (Ring r : windows) {
         if (r.id.equals(id)) {
@@ -160,7 +169,8 @@ public final class LocalCounters {
     }
 
     Decision decide(LimitCheck check, boolean take) {
-      long now = check.nowMs();
+      long now = Math.max(check.nowMs(), latestMs);
+      latestMs = now;
       int n = check.windows().size();
       long[] sums = new long[n];
       long[] retries = new long[n];
