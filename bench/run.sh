@@ -304,7 +304,6 @@ for target in $TARGETS; do
       "$wlp/bin/server" start bench-meshgate >/dev/null
       wait_status "http://127.0.0.1:$MG_PORT/bench/1k" 401 # up, migrated, API published
       bulk_load "$SCALE_APPS"
-      start=$(date +%s%N)
       wait_200 "http://127.0.0.1:$MG_PORT/bench/1k" "X-API-Key: bench-key-1" >/dev/null
       mg_pid=$(cat "$wlp/usr/servers/.pid/bench-meshgate.pid")
       # One call per active key first (each a cache miss that reads PostgreSQL), then the usual

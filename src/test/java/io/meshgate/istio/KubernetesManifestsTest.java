@@ -62,7 +62,9 @@ class KubernetesManifestsTest {
   private static final Path PROJECT_DIR =
       Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
   private static final Path KUBERNETES_DIR = PROJECT_DIR.resolve("kubernetes");
-  private static final Path CRD_BUNDLE = sharedDir().resolve("istio/crd-all.gen.yaml");
+
+  /** Istio's CRD bundle in the shared folder; other Istio tests of this package read it too. */
+  static final Path CRD_BUNDLE = sharedDir().resolve("istio/crd-all.gen.yaml");
 
   private static final Set<String> ISTIO_KINDS =
       Set.of("RequestAuthentication", "AuthorizationPolicy", "DestinationRule", "VirtualService");

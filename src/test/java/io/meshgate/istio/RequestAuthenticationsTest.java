@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,17 +18,6 @@ class RequestAuthenticationsTest {
   private static final String ISSUER = "https://meshgate.meshgate-system.svc.cluster.local";
   private static final String URI =
       "http://meshgate.meshgate-system.svc.cluster.local/.well-known/jwks.json";
-
-  private static Path crdBundle() {
-    String configured = System.getProperty("meshgate.shared.dir");
-    Path shared =
-        configured != null && !configured.isBlank()
-            ? Path.of(configured)
-            : Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-                .resolve("../shared")
-                .normalize();
-    return shared.resolve("istio/crd-all.gen.yaml");
-  }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> asMap(JsonObject json) throws Exception {
@@ -46,7 +34,10 @@ class RequestAuthenticationsTest {
         RequestAuthentications.render(
             "meshgate-jwt", "bookinfo", ISSUER, RequestAuthentications.KeySource.INLINE, URI, JWKS);
 
-    assertThat(KubernetesManifestsTest.CrdSchemas.load(crdBundle()).validate(asMap(ra))).isEmpty();
+    assertThat(
+            KubernetesManifestsTest.CrdSchemas.load(KubernetesManifestsTest.CRD_BUNDLE)
+                .validate(asMap(ra)))
+        .isEmpty();
     JsonObject rule = rule(ra);
     assertThat(rule.getString("issuer")).isEqualTo(ISSUER);
     assertThat(rule.containsKey("jwksUri")).isFalse();
@@ -67,7 +58,10 @@ class RequestAuthenticationsTest {
             URI,
             JWKS);
 
-    assertThat(KubernetesManifestsTest.CrdSchemas.load(crdBundle()).validate(asMap(ra))).isEmpty();
+    assertThat(
+            KubernetesManifestsTest.CrdSchemas.load(KubernetesManifestsTest.CRD_BUNDLE)
+                .validate(asMap(ra)))
+        .isEmpty();
     assertThat(rule(ra).getString("jwksUri")).isEqualTo(URI);
     assertThat(rule(ra).containsKey("jwks")).isFalse();
   }
@@ -81,6 +75,9 @@ class RequestAuthenticationsTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) doc.get("spec");
     spec.put("jwtRule", spec.remove("jwtRules"));
-    assertThat(KubernetesManifestsTest.CrdSchemas.load(crdBundle()).validate(doc)).isNotEmpty();
+    assertThat(
+            KubernetesManifestsTest.CrdSchemas.load(KubernetesManifestsTest.CRD_BUNDLE)
+                .validate(doc))
+        .isNotEmpty();
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the catalog from the database and turns entities into immutable snapshots. Called only on
@@ -39,8 +40,7 @@ public class CatalogReader {
    * copies were about 40 MB of heap). A snapshot that differs from the stored one replaces it, so a
    * plan change is never hidden.
    */
-  private final java.util.concurrent.ConcurrentHashMap<Long, PlanSnapshot> plans =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, PlanSnapshot> plans = new ConcurrentHashMap<>();
 
   /** Every published API with its steps and bundling products. */
   public List<ApiSnapshot> publishedApis() {
