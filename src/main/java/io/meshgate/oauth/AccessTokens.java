@@ -3,7 +3,11 @@ package io.meshgate.oauth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.meshgate.token.GatewayKeys;
+import io.meshgate.token.InvalidTokenException;
 import io.meshgate.token.Issuer;
+import io.meshgate.token.JwtProfile;
+import io.meshgate.token.JwtValidator;
 import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,20 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
-import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * Issues and verifies the OAuth access tokens apps present as bearer tokens. Verification follows
@@ -40,9 +38,9 @@ public class AccessTokens {
   public static final String TYPE = "at+jwt";
   public static final String CLAIM_CLIENT_ID = "client_id";
   public static final String CLAIM_SCOPE = "scope";
-  private static final int MAX_TOKEN_CHARS = 8192;
 
   @Inject SigningKeys keys;
+  @Inject GatewayKeys gatewayKeys;
   @Inject Issuer issuer;
   @Inject Clock clock;
 
@@ -139,11 +137,25 @@ public class AccessTokens {
 
   /** The token's claims when it is valid now; empty otherwise. Never throws for bad input. */
   public Optional<Verified> verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+    try {
+      return Optional.of(check(token));
+    } catch (InvalidTokenException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The token's claims when it is valid now.
+   *
+   * @throws InvalidTokenException with a reason safe to show the caller
+   */
+  public Verified check(String token) {
+    if (token == null || token.isEmpty() || token.length() > JwtValidator.MAX_TOKEN_CHARS) {
+      throw new InvalidTokenException(
+          token == null || token.isEmpty() ? "no token" : "token too large");
+    }
     Instant now = clock.instant();
-    String jwks = keys.jwksJson();
+    String jwks = gatewayKeys.jwksJson();
     String against = verifiedAgainst;
     if (jwks != against) {
       if (!jwks.equals(against)) {
@@ -154,58 +166,51 @@ public class AccessTokens {
     }
     Verified known = verified.getIfPresent(token);
     if (known != null) {
-      return now.isBefore(known.expiresAt().plusSeconds(skewSeconds))
-          ? Optional.of(known)
-          : Optional.empty();
+      if (now.isBefore(known.expiresAt().plusSeconds(skewSeconds))) {
+        return known;
+      }
+      throw new InvalidTokenException("token expired");
     }
+    JwtClaims claims = JwtValidator.validate(token, profile(), gatewayKeys.current(), now);
+    Verified v;
     try {
-      JwtConsumer consumer =
-          new JwtConsumerBuilder()
-              .setRequireExpirationTime()
-              .setAllowedClockSkewInSeconds(skewSeconds)
-              .setExpectedIssuer(issuer.url())
-              .setExpectedAudience(audience())
-              .setExpectedType(true, TYPE)
-              .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
-              .setJwsAlgorithmConstraints(
-                  AlgorithmConstraints.ConstraintType.PERMIT,
-                  AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
-                  AlgorithmIdentifiers.RSA_USING_SHA256)
-              .setVerificationKeyResolver(byKidOnly(keys.verificationKeys()))
-              .build();
-      JwtClaims claims = consumer.processToClaims(token);
       String clientId = claims.getStringClaimValue(CLAIM_CLIENT_ID);
       if (clientId == null || clientId.isEmpty()) {
-        return Optional.empty();
+        throw new InvalidTokenException("token names no client_id");
       }
       String scope = claims.hasClaim(CLAIM_SCOPE) ? claims.getStringClaimValue(CLAIM_SCOPE) : "";
-      Verified v =
+      v =
           new Verified(
               clientId, scope, Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
-      if (jwks == verifiedAgainst) {
-        verified.put(token, v);
-      }
-      return Optional.of(v);
-    } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
-      // Expected for forged, expired or foreign tokens: the caller answers 401, nothing to log.
-      return Optional.empty();
+    } catch (MalformedClaimException e) {
+      throw new InvalidTokenException("malformed claim");
     }
+    if (jwks == verifiedAgainst) {
+      verified.put(token, v);
+    }
+    return v;
   }
 
-  /**
-   * Only a token naming its key by {@code kid} is looked up in the gateway's key set; jose4j's
-   * {@code JwksVerificationKeyResolver} would otherwise try the only key of a matching type. The
-   * token's {@code jku}, {@code x5u} and {@code jwk} headers are never read.
-   */
-  private static VerificationKeyResolver byKidOnly(VerificationKeyResolver ours) {
-    return (jws, nesting) -> {
-      String kid = jws.getKeyIdHeaderValue();
-      if (kid == null || kid.isEmpty()) {
-        throw new UnresolvableKeyException("The token names no kid");
-      }
-      return ours.resolveKey(jws, nesting);
-    };
+  /** What the gateway's own access tokens must look like. */
+  private JwtProfile profile() {
+    JwtProfile p = profile;
+    String aud = audience();
+    String iss = issuer.url();
+    if (p == null || !p.issuer().equals(iss) || !p.audiences().contains(aud)) {
+      p =
+          new JwtProfile(
+              iss,
+              Set.of(aud),
+              JwtProfile.GATEWAY_ALGORITHMS,
+              TYPE,
+              Duration.ofSeconds(skewSeconds),
+              false);
+      profile = p;
+    }
+    return p;
   }
+
+  private volatile JwtProfile profile;
 
   /** Forgets verified tokens (after a key change). */
   public void invalidateAll() {

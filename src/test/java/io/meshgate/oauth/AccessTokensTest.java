@@ -2,7 +2,9 @@ package io.meshgate.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshgate.token.GatewayKeys;
 import io.meshgate.token.Issuer;
+import io.meshgate.token.KeySource;
 import io.meshgate.token.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,7 +25,6 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.keys.EllipticCurves;
 import org.jose4j.keys.HmacKey;
-import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,11 +63,19 @@ class AccessTokensTest {
           public String jwksJson() {
             return jwks;
           }
+        };
+    GatewayKeys published = GatewayKeys.of(t.keys);
+    t.gatewayKeys =
+        new GatewayKeys() {
+          @Override
+          public KeySource current() {
+            keyLookups.incrementAndGet();
+            return published.current();
+          }
 
           @Override
-          public VerificationKeyResolver verificationKeys() {
-            keyLookups.incrementAndGet();
-            return super.verificationKeys();
+          public String jwksJson() {
+            return published.jwksJson();
           }
         };
     t.issuer =

@@ -1,11 +1,19 @@
 package io.meshgate.admin.security;
 
+import io.meshgate.token.ExternalKeySets;
+import io.meshgate.token.GatewayKeys;
+import io.meshgate.token.InvalidTokenException;
 import io.meshgate.token.Issuer;
+import io.meshgate.token.JwtProfile;
+import io.meshgate.token.JwtValidator;
+import io.meshgate.token.KeySource;
 import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,18 +21,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.HttpsJwks;
-import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
-import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -39,7 +39,8 @@ public class AdminTokens {
   /** Local default for {@code mvn liberty:run}; a WARN says so whenever it is in use. */
   public static final String LOCAL_DEFAULT_SECRET = "local-admin-secret-change-me";
 
-  private static final int MAX_TOKEN_CHARS = 8192;
+  /** RFC 9068: the gateway's admin tokens are access tokens for the admin API. */
+  static final String TYPE = "at+jwt";
 
   @Inject SigningKeys keys;
   @Inject Issuer issuer;
@@ -85,12 +86,35 @@ public class AdminTokens {
   @ConfigProperty(name = "meshgate.admin.groups-claim", defaultValue = "groups")
   String groupsClaim;
 
-  private VerificationKeyResolver externalKeys;
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.algorithms", defaultValue = "RS256,ES256")
+  List<String> externalAlgorithms;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.token-type")
+  Optional<String> externalType;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.jwks-refresh-seconds", defaultValue = "900")
+  int jwksRefreshSeconds;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.unknown-kid-refetch-seconds", defaultValue = "60")
+  int unknownKidRefetchSeconds;
+
+  @Inject GatewayKeys gatewayKeys;
+  @Inject ExternalKeySets keySets;
+
+  private KeySource externalKeys;
 
   @PostConstruct
   void init() {
     if (external()) {
-      externalKeys = new HttpsJwksVerificationKeyResolver(new HttpsJwks(externalJwksUrl.get()));
+      externalKeys =
+          keySets.forUrl(
+              URI.create(externalJwksUrl.get()),
+              Duration.ofSeconds(jwksRefreshSeconds),
+              Duration.ofSeconds(unknownKidRefetchSeconds));
       LOG.info("MESHGATE-ADMIN: admin tokens are accepted from " + externalIssuer.get());
     } else if (adminClientSecret.isEmpty() || adminClientSecret.get().isBlank()) {
       LOG.warning(
@@ -151,7 +175,7 @@ public class AdminTokens {
     jws.setPayload(claims.toJson());
     jws.setAlgorithmHeaderValue(key.alg());
     jws.setKeyIdHeaderValue(key.kid());
-    jws.setHeader("typ", "JWT");
+    jws.setHeader("typ", TYPE);
     jws.setKey(key.privateKey());
     try {
       return jws.getCompactSerialization();
@@ -165,49 +189,51 @@ public class AdminTokens {
   }
 
   /**
-   * Verifies a presented token: signature by a known key with an allowed algorithm ({@code none}
-   * and HMAC are never accepted), issuer, audience, expiry and not-before with the configured skew.
-   * Keys come only from the configured key set; {@code jku}, {@code x5u} and embedded keys in the
-   * token header are ignored.
+   * Verifies a presented token with the shared {@link JwtValidator}: an allow-listed algorithm
+   * ({@code none} and HMAC never), a key by {@code kid} from the configured key set only, issuer,
+   * audience, expiry and not-before with the configured skew, {@code typ} {@code at+jwt} for the
+   * gateway's own admin tokens.
    *
    * @throws InvalidAdminTokenException with a reason safe to show the caller
    */
   AdminCaller verify(String token) {
-    if (token.length() > MAX_TOKEN_CHARS) {
-      throw new InvalidAdminTokenException("token too large");
-    }
-    JwtConsumer consumer =
-        new JwtConsumerBuilder()
-            .setRequireExpirationTime()
-            .setRequireSubject()
-            .setAllowedClockSkewInSeconds(skewSeconds)
-            .setExpectedIssuer(external() ? externalIssuer.get() : issuer.url())
-            .setExpectedAudience(audience)
-            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
-            .setJwsAlgorithmConstraints(
-                AlgorithmConstraints.ConstraintType.PERMIT,
-                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
-                AlgorithmIdentifiers.RSA_USING_SHA256)
-            .setVerificationKeyResolver(external() ? externalKeys : keys.verificationKeys())
-            .build();
+    JwtClaims claims;
     try {
-      JwtClaims claims = consumer.processToClaims(token);
+      claims =
+          JwtValidator.validate(
+              token, profile(), external() ? externalKeys : gatewayKeys.current(), clock.instant());
+    } catch (InvalidTokenException e) {
+      throw new InvalidAdminTokenException(e.getMessage());
+    }
+    try {
       Set<String> groups = new HashSet<>();
       if (claims.hasClaim(groupsClaim)) {
         groups.addAll(claims.getStringListClaimValue(groupsClaim));
       }
       return new AdminCaller(claims.getSubject(), groups);
-    } catch (InvalidJwtException | MalformedClaimException e) {
-      throw new InvalidAdminTokenException(reason(e));
+    } catch (MalformedClaimException e) {
+      throw new InvalidAdminTokenException("malformed claim");
     }
   }
 
-  private static String reason(Exception e) {
-    if (e instanceof InvalidJwtException ije && ije.hasExpired()) {
-      return "token expired";
+  private JwtProfile profile() {
+    JwtProfile p = profile;
+    String iss = external() ? externalIssuer.get() : issuer.url();
+    if (p == null || !p.issuer().equals(iss)) {
+      p =
+          new JwtProfile(
+              iss,
+              Set.of(audience),
+              external() ? Set.copyOf(externalAlgorithms) : JwtProfile.GATEWAY_ALGORITHMS,
+              external() ? externalType.filter(t -> !t.isBlank()).orElse(null) : TYPE,
+              Duration.ofSeconds(skewSeconds),
+              true);
+      profile = p;
     }
-    return "token not valid";
+    return p;
   }
+
+  private volatile JwtProfile profile;
 
   /** A token that must be refused; the message is safe to return. */
   static final class InvalidAdminTokenException extends RuntimeException {

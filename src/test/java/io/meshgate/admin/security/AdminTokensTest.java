@@ -65,6 +65,7 @@ class AdminTokensTest {
     t.externalIssuer = Optional.empty();
     t.externalJwksUrl = Optional.empty();
     t.groupsClaim = "groups";
+    t.gatewayKeys = io.meshgate.token.GatewayKeys.of(t.keys);
     return t;
   }
 
@@ -100,7 +101,9 @@ class AdminTokensTest {
             + "."
             + payload
             + ".";
-    assertThatThrownBy(() -> tokens.verify(none)).hasMessage("token not valid");
+    assertThatThrownBy(() -> tokens.verify(none)).hasMessage("token is not signed");
+    assertThatThrownBy(() -> tokens.verify(none + token.split("\\.")[2]))
+        .hasMessage("algorithm not allowed");
     assertThatThrownBy(() -> tokens.verify("x".repeat(9000))).hasMessage("token too large");
   }
 
@@ -109,6 +112,6 @@ class AdminTokensTest {
     String token = tokens.issue("admin", Set.of(AdminCaller.ADMIN));
     AdminTokens other = at(NOW);
     other.audience = "someone-else";
-    assertThatThrownBy(() -> other.verify(token)).hasMessage("token not valid");
+    assertThatThrownBy(() -> other.verify(token)).hasMessage("wrong audience");
   }
 }

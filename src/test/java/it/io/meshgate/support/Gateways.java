@@ -28,8 +28,11 @@ public final class Gateways {
   public static final String VIEWER_CLIENT_ID = "it-viewer";
   public static final String VIEWER_CLIENT_SECRET = "it-viewer-" + java.util.UUID.randomUUID();
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
   /** Overridable so two checkouts can run the suite side by side on one PostgreSQL. */
-  private static final String PG_SCHEMA = System.getProperty("meshgate.it.pg-schema", "meshgate_it");
+  private static final String PG_SCHEMA =
+      System.getProperty("meshgate.it.pg-schema", "meshgate_it");
+
   public static final String REDIS_URL = "redis://127.0.0.1:6379";
 
   private static Gateways instance;
