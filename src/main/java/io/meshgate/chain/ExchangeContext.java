@@ -28,6 +28,8 @@ public final class ExchangeContext {
   private HeaderList responseHeaders;
   private String gatewayToken;
   private String requestId;
+  private java.util.Set<String> tokenScopes;
+  private EndUser endUser;
 
   /**
    * @param upstreamPath the request path below the API's base path, raw (still percent-encoded)
@@ -152,5 +154,26 @@ public final class ExchangeContext {
 
   public void requestId(String requestId) {
     this.requestId = requestId;
+  }
+
+  /**
+   * The scopes of the bearer token the caller presented, or {@code null} when it authenticated
+   * without a token (API key, client credentials): then only its plan's scopes count.
+   */
+  public java.util.Set<String> tokenScopes() {
+    return tokenScopes;
+  }
+
+  public void tokenScopes(java.util.Set<String> scopes) {
+    this.tokenScopes = scopes;
+  }
+
+  /** The end user of an external identity provider's token, or {@code null}. */
+  public EndUser endUser() {
+    return endUser;
+  }
+
+  public void endUser(EndUser endUser) {
+    this.endUser = endUser;
   }
 }

@@ -5,11 +5,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
 import io.meshgate.catalog.runtime.PlanSnapshot;
+import io.meshgate.chain.EndUser;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -33,6 +36,7 @@ public class TokenService {
   public static final String CLAIM_PRODUCT = "product";
   public static final String CLAIM_APP = "app";
   public static final String CLAIM_SCOPE = "scope";
+  public static final String CLAIM_ACT = "act";
 
   @Inject SigningKeys keys;
   @Inject Issuer issuer;
@@ -62,7 +66,17 @@ public class TokenService {
 
   /** A valid token for this call, from the cache when one is fresh enough. */
   public String tokenFor(AppSnapshot app, ApiSnapshot api, PlanSnapshot plan, String audience) {
-    Key key = new Key(app.id(), api.id(), plan.id(), audience);
+    return tokenFor(app, api, plan, audience, null);
+  }
+
+  /**
+   * A valid token for this call made on behalf of {@code endUser} (or of the app alone when it is
+   * {@code null}); the person goes into the {@code act} claim, RFC 8693 style, so services see both
+   * the app ({@code sub}) and the person.
+   */
+  public String tokenFor(
+      AppSnapshot app, ApiSnapshot api, PlanSnapshot plan, String audience, EndUser endUser) {
+    Key key = new Key(app.id(), api.id(), plan.id(), audience, endUser);
     Instant now = clock.instant();
     Minted cached = cache.getIfPresent(key);
     if (cached != null
@@ -79,7 +93,7 @@ public class TokenService {
                         && now.isBefore(current.refreshAt)
                         && current.kid.equals(keys.active().kid())
                     ? current
-                    : mint(app, plan, audience, now))
+                    : mint(app, plan, audience, endUser, now))
         .token;
   }
 
@@ -93,7 +107,8 @@ public class TokenService {
     cache.invalidateAll();
   }
 
-  private Minted mint(AppSnapshot app, PlanSnapshot plan, String audience, Instant now) {
+  private Minted mint(
+      AppSnapshot app, PlanSnapshot plan, String audience, EndUser endUser, Instant now) {
     SigningKeys.ActiveKey key = keys.active();
     long ttl = plan.tokenTtlSeconds();
     JwtClaims claims = new JwtClaims();
@@ -108,6 +123,12 @@ public class TokenService {
     claims.setClaim(CLAIM_PRODUCT, plan.productName());
     claims.setClaim(CLAIM_APP, app.name());
     claims.setClaim(CLAIM_SCOPE, String.join(" ", plan.scopes()));
+    if (endUser != null) {
+      Map<String, Object> actor = new LinkedHashMap<>();
+      actor.put("sub", endUser.subject());
+      actor.put("iss", endUser.issuer());
+      claims.setClaim(CLAIM_ACT, actor);
+    }
     JsonWebSignature jws = new JsonWebSignature();
     jws.setPayload(claims.toJson());
     jws.setAlgorithmHeaderValue(key.alg());
@@ -127,7 +148,7 @@ public class TokenService {
     return new Minted(token, key.kid(), now.plusSeconds(refreshIn));
   }
 
-  private record Key(long appId, long apiId, long planId, String audience) {}
+  private record Key(long appId, long apiId, long planId, String audience, EndUser endUser) {}
 
   private record Minted(String token, String kid, Instant refreshAt) {}
 }

@@ -130,7 +130,7 @@ class PolicyConfigReaderTest {
   @Test
   void badMethodNamesTheElementAsAField() {
     assertThat(violations("{\"methods\":[\"api-key\",\"oauth3\"]}", ClientAuthPolicyConfig.class))
-        .containsExactly("methods[1]: must be api-key, client-secret or oauth2 (was oauth3)");
+        .containsExactly("methods[1]: must be api-key, client-secret, oauth2 or jwt (was oauth3)");
   }
 
   @Test

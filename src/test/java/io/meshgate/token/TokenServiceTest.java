@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
 import io.meshgate.catalog.runtime.PlanSnapshot;
+import io.meshgate.chain.EndUser;
 import java.lang.reflect.Proxy;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -95,6 +96,25 @@ class TokenServiceTest {
     assertThat(service.tokenFor(app, api, gold, "orders")).isNotEqualTo(first);
     assertThat(service.signatures()).isEqualTo(2);
     assertThat(counted).hasValue(2);
+  }
+
+  @Test
+  void aCallForAnEndUserCarriesThePersonInTheActClaimAndHasItsOwnToken() throws Exception {
+    EndUser alice = new EndUser("alice", "https://idp.example");
+    String forAlice = service.tokenFor(app, api, gold, "orders", alice);
+    String forBob =
+        service.tokenFor(app, api, gold, "orders", new EndUser("bob", "https://idp.example"));
+    String forApp = service.tokenFor(app, api, gold, "orders");
+
+    JWTClaimsSet claims = SignedJWT.parse(forAlice).getJWTClaimsSet();
+    assertThat(claims.getSubject()).isEqualTo("shop");
+    assertThat(claims.getJSONObjectClaim("act"))
+        .containsEntry("sub", "alice")
+        .containsEntry("iss", "https://idp.example");
+    assertThat(SignedJWT.parse(forApp).getJWTClaimsSet().getClaim("act")).isNull();
+    assertThat(List.of(forAlice, forBob, forApp)).doesNotHaveDuplicates();
+    assertThat(service.tokenFor(app, api, gold, "orders", alice)).isEqualTo(forAlice);
+    assertThat(service.signatures()).isEqualTo(3);
   }
 
   @Test

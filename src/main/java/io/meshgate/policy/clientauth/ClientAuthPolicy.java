@@ -8,6 +8,7 @@ import io.meshgate.chain.Policy;
 import io.meshgate.chain.PolicyResult;
 import io.meshgate.chain.PolicyStage;
 import io.meshgate.support.SecretDigester;
+import io.meshgate.token.InvalidTokenException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,7 +42,7 @@ public final class ClientAuthPolicy implements Policy {
   private final Map<String, String> challenge;
   private final Map<String, String> invalidTokenChallenge;
   private final boolean bearer;
-  private final Function<String, Optional<String>> bearerClientIds;
+  private final BearerTokens bearerTokens;
   private final String missingMessage;
 
   public ClientAuthPolicy(
@@ -50,13 +51,12 @@ public final class ClientAuthPolicy implements Policy {
       Function<String, Optional<CredentialSnapshot>> credentialsByDigest,
       LongFunction<Optional<AppSnapshot>> appsById,
       Function<String, Optional<AppSnapshot>> appsByClientId) {
-    this(
-        config, digester, credentialsByDigest, appsById, appsByClientId, token -> Optional.empty());
+    this(config, digester, credentialsByDigest, appsById, appsByClientId, BearerTokens.NONE);
   }
 
   /**
-   * @param bearerClientIds the client id a valid OAuth access token was issued to, or empty when
-   *     the token is not valid now
+   * @param bearerTokens verifies the bearer tokens the API accepts (the gateway's own OAuth access
+   *     tokens, an external identity provider's tokens, or both)
    */
   public ClientAuthPolicy(
       ClientAuthPolicyConfig config,
@@ -64,9 +64,11 @@ public final class ClientAuthPolicy implements Policy {
       Function<String, Optional<CredentialSnapshot>> credentialsByDigest,
       LongFunction<Optional<AppSnapshot>> appsById,
       Function<String, Optional<AppSnapshot>> appsByClientId,
-      Function<String, Optional<String>> bearerClientIds) {
-    this.bearerClientIds = bearerClientIds;
-    this.bearer = config.methods().contains(ClientAuthPolicyConfig.OAUTH2);
+      BearerTokens bearerTokens) {
+    this.bearerTokens = bearerTokens;
+    this.bearer =
+        config.methods().contains(ClientAuthPolicyConfig.OAUTH2)
+            || config.methods().contains(ClientAuthPolicyConfig.JWT);
     this.apiKeys = config.methods().contains(ClientAuthPolicyConfig.API_KEY);
     this.clientSecrets = config.methods().contains(ClientAuthPolicyConfig.CLIENT_SECRET);
     this.apiKeyHeader = config.apiKeyHeader();
@@ -128,14 +130,27 @@ public final class ClientAuthPolicy implements Policy {
         && authorization != null
         && authorization.length() > BEARER.length()
         && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      Optional<String> clientId =
-          bearerClientIds.apply(authorization.substring(BEARER.length()).trim());
+      BearerTokens.Identity identity;
+      try {
+        identity = bearerTokens.verify(authorization.substring(BEARER.length()).trim());
+      } catch (InvalidTokenException e) {
+        return PolicyResult.reject(
+            401,
+            INVALID,
+            "The access token is not valid: " + e.getMessage(),
+            invalidTokenChallenge);
+      }
       // An app deleted since the token was issued makes the token invalid, like a bad signature.
-      Optional<AppSnapshot> app = clientId.flatMap(appsByClientId);
+      Optional<AppSnapshot> app = appsByClientId.apply(identity.clientId());
       if (app.isEmpty()) {
         return PolicyResult.reject(
-            401, INVALID, "The access token is not valid or has expired", invalidTokenChallenge);
+            401,
+            INVALID,
+            "The access token is not valid: its client is not a registered app",
+            invalidTokenChallenge);
       }
+      exchange.tokenScopes(identity.scopes());
+      exchange.endUser(identity.endUser());
       return admit(exchange, app);
     }
     if (clientSecrets) {

@@ -1,13 +1,19 @@
 package io.meshgate.policy.clientauth;
 
 import io.meshgate.catalog.runtime.CatalogCache;
+import io.meshgate.chain.InvalidPolicyConfigException;
 import io.meshgate.chain.Policy;
 import io.meshgate.chain.PolicyFactory;
 import io.meshgate.oauth.AccessTokens;
 import io.meshgate.support.SecretDigester;
+import io.meshgate.token.ExternalKeySets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** Builds {@code client-auth} policies that read credentials from the catalog caches. */
 @ApplicationScoped
@@ -17,6 +23,8 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
   @Inject CatalogCache catalog;
   @Inject SecretDigester digester;
   @Inject AccessTokens accessTokens;
+  @Inject ExternalKeySets keySets;
+  @Inject Clock clock;
 
   @Override
   public String id() {
@@ -30,6 +38,39 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
 
   @Override
   public List<Policy> create(ClientAuthPolicyConfig config) {
+    BearerTokens bearer = BearerTokens.NONE;
+    if (config.methods().contains(ClientAuthPolicyConfig.OAUTH2)) {
+      bearer =
+          token -> {
+            AccessTokens.Verified v = accessTokens.check(token);
+            return new BearerTokens.Identity(
+                v.clientId(), Set.copyOf(ExternalIdpTokens.split(v.scope())), null);
+          };
+    }
+    if (config.methods().contains(ClientAuthPolicyConfig.JWT)) {
+      ClientAuthPolicyConfig.ExternalJwt jwt = config.jwt();
+      if (jwt == null) {
+        throw new InvalidPolicyConfigException("jwt: is required when methods include jwt");
+      }
+      URI jwksUrl;
+      try {
+        jwksUrl = new URI(jwt.jwksUrl());
+      } catch (java.net.URISyntaxException e) {
+        throw new InvalidPolicyConfigException(
+            "jwt.jwksUrl: must be an http or https URL (was " + jwt.jwksUrl() + ")");
+      }
+      BearerTokens external =
+          new ExternalIdpTokens(
+              jwt,
+              keySets.forUrl(
+                  jwksUrl,
+                  Duration.ofSeconds(jwt.jwksRefreshSeconds()),
+                  Duration.ofSeconds(jwt.unknownKidRefetchSeconds())),
+              clock);
+      bearer = bearer == BearerTokens.NONE ? external : BearerTokens.either(bearer, external);
+    } else if (config.jwt() != null) {
+      throw new InvalidPolicyConfigException("jwt: is set but methods do not include jwt");
+    }
     return List.of(
         new ClientAuthPolicy(
             config,
@@ -37,6 +78,6 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
             catalog::credentialByDigest,
             catalog::appById,
             catalog::appByClientId,
-            token -> accessTokens.verify(token).map(AccessTokens.Verified::clientId)));
+            bearer));
   }
 }

@@ -10,7 +10,19 @@
  * reaches the mesh; {@code Authorization} is reserved anyway, so a bearer token never reaches it
  * even on an API without the {@code headers} policy.
  *
- * <p>Config: {@code methods} (any of {@code api-key}, {@code client-secret}, {@code oauth2};
+ * <p>With method {@code jwt} the API also accepts end-user tokens of an external identity provider
+ * ({@code jwt}: {@code issuer}, {@code jwksUrl}, {@code audiences}, optional {@code algorithms},
+ * {@code appClaims}, {@code type}, {@code clockSkewSeconds}, {@code jwksRefreshSeconds}, {@code
+ * unknownKidRefetchSeconds}). They are checked by the same {@link io.meshgate.token.JwtValidator}
+ * as the gateway's own tokens, against the provider's key set fetched from {@code jwksUrl} only
+ * (refetched for an unknown {@code kid} at most once per {@code unknownKidRefetchSeconds}). The
+ * first of {@code appClaims} present ({@code azp}, then {@code client_id}) names the app; the
+ * token's {@code sub} travels to the mesh as {@code act.sub} of the gateway token; its {@code
+ * scope}/{@code scp} limit what the {@code scope} policy grants. With both {@code oauth2} and
+ * {@code jwt}, a bearer token is tried as the gateway's own first.
+ *
+ * <p>Config: {@code methods} (any of {@code api-key}, {@code client-secret}, {@code oauth2}, {@code
+ * jwt};
  * default {@code api-key} and {@code client-secret}), {@code apiKeyHeader}, {@code
  * apiKeyQueryParam} (unset: keys in the query are not accepted), {@code clientIdHeader}, {@code
  * clientSecretHeader}. When a request carries several credentials, an API key wins over a bearer
@@ -21,8 +33,9 @@
  * <ul>
  *   <li>{@code CLIENT_AUTH_MISSING} (401): no credential was presented.
  *   <li>{@code CLIENT_AUTH_INVALID} (401): unknown, revoked or expired credential, wrong secret, or
- *       an access token that is not valid now (then the challenge is {@code Bearer
- *       realm="meshgate", error="invalid_token"}, RFC 6750 §3).
+ *       a bearer token that is not valid now (then the challenge is {@code Bearer
+ *       realm="meshgate", error="invalid_token"}, RFC 6750 §3, and the message says why, e.g.
+ *       {@code token expired}, {@code unknown key}, {@code algorithm not allowed}).
  *   <li>{@code CLIENT_AUTH_APP_SUSPENDED} (403): the credential is good but its app is suspended.
  * </ul>
  *

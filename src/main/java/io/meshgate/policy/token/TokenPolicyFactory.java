@@ -62,7 +62,8 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
                 exchange.app(),
                 exchange.api(),
                 exchange.plan(),
-                audience != null ? audience : exchange.api().audience()));
+                audience != null ? audience : exchange.api().audience(),
+                exchange.endUser()));
         return PolicyResult.proceed();
       } catch (SigningUnavailableException e) {
         return PolicyResult.reject(

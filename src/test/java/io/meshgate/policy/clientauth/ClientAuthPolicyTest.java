@@ -45,7 +45,7 @@ class ClientAuthPolicyTest {
 
   @Test
   void runsAtClientAuthStage() {
-    assertThat(policy(new ClientAuthPolicyConfig(null, null, null, null, null)).stage())
+    assertThat(policy(new ClientAuthPolicyConfig(null, null, null, null, null, null)).stage())
         .isEqualTo(PolicyStage.CLIENT_AUTH);
   }
 
@@ -63,7 +63,8 @@ class ClientAuthPolicyTest {
   @Test
   void customApiKeyHeader() {
     ClientAuthPolicy policy =
-        policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Shop-Key", null, null, null));
+        policy(
+            new ClientAuthPolicyConfig(List.of("api-key"), "X-Shop-Key", null, null, null, null));
     ExchangeContext exchange = exchange(headers("x-shop-key", "good-key", "X-API-Key", "good-key"));
 
     assertThat(policy.onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
@@ -100,9 +101,9 @@ class ClientAuthPolicyTest {
   @Test
   void challengeListsOnlyTheAcceptedMethods() {
     ClientAuthPolicy keysOnly =
-        policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Key", null, null, null));
+        policy(new ClientAuthPolicyConfig(List.of("api-key"), "X-Key", null, null, null, null));
     ClientAuthPolicy secretsOnly =
-        policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null));
+        policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null, null));
 
     assertThat(((PolicyResult.Reject) keysOnly.onRequest(exchange(headers()))).headers())
         .containsExactly(
@@ -114,7 +115,7 @@ class ClientAuthPolicyTest {
   @Test
   void keysAreIgnoredWhenTheMethodIsNotAccepted() {
     ClientAuthPolicy secretsOnly =
-        policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null));
+        policy(new ClientAuthPolicyConfig(List.of("client-secret"), null, null, null, null, null));
     ExchangeContext exchange = exchange(headers("X-API-Key", "good-key"));
 
     assertThat(secretsOnly.onRequest(exchange))
@@ -333,24 +334,24 @@ class ClientAuthPolicyTest {
   }
 
   private ClientAuthPolicy defaults() {
-    return policy(new ClientAuthPolicyConfig(null, null, null, null, null));
+    return policy(new ClientAuthPolicyConfig(null, null, null, null, null, null));
   }
 
   private ClientAuthPolicy queryKeys() {
-    return policy(new ClientAuthPolicyConfig(null, null, "apikey", null, null));
+    return policy(new ClientAuthPolicyConfig(null, null, "apikey", null, null, null));
   }
 
   private ClientAuthPolicy bearerPolicy() {
     return new ClientAuthPolicy(
-        new ClientAuthPolicyConfig(List.of("oauth2"), null, null, null, null),
+        new ClientAuthPolicyConfig(List.of("oauth2"), null, null, null, null, null),
         digester,
         digest -> Optional.ofNullable(credentials.get(digest)),
         id -> Optional.ofNullable(appsById.get(id)),
         clientId -> Optional.ofNullable(appsByClientId.get(clientId)),
         token ->
             token.equals("good-token")
-                ? Optional.of("shop")
-                : token.equals("frozen-token") ? Optional.of("frozen") : Optional.empty());
+                ? identity("shop")
+                : token.equals("frozen-token") ? identity("frozen") : refuse());
   }
 
   @Test
@@ -358,6 +359,7 @@ class ClientAuthPolicyTest {
     ExchangeContext exchange = exchange(headers("Authorization", "Bearer good-token"));
     assertThat(bearerPolicy().onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
     assertThat(exchange.app()).isEqualTo(shop);
+    assertThat(exchange.tokenScopes()).isEmpty();
     assertThat(exchange.upstreamHeaders().contains("authorization")).isFalse();
   }
 
@@ -368,7 +370,7 @@ class ClientAuthPolicyTest {
             PolicyResult.reject(
                 401,
                 "CLIENT_AUTH_INVALID",
-                "The access token is not valid or has expired",
+                "The access token is not valid: signature not valid",
                 Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"")));
   }
 
@@ -390,12 +392,12 @@ class ClientAuthPolicyTest {
 
   private ClientAuthPolicy bearerOrKeyPolicy() {
     return new ClientAuthPolicy(
-        new ClientAuthPolicyConfig(List.of("oauth2", "api-key"), null, null, null, null),
+        new ClientAuthPolicyConfig(List.of("oauth2", "api-key"), null, null, null, null, null),
         digester,
         digest -> Optional.ofNullable(credentials.get(digest)),
         id -> Optional.ofNullable(appsById.get(id)),
         clientId -> Optional.ofNullable(appsByClientId.get(clientId)),
-        token -> token.equals("good-token") ? Optional.of("shop") : Optional.empty());
+        token -> token.equals("good-token") ? identity("shop") : refuse());
   }
 
   @Test
@@ -412,7 +414,7 @@ class ClientAuthPolicyTest {
     ClientAuthPolicy all =
         policy(
             new ClientAuthPolicyConfig(
-                List.of("client-secret", "oauth2", "api-key"), null, null, null, null));
+                List.of("client-secret", "oauth2", "api-key"), null, null, null, null, null));
     assertThat(all.onRequest(exchange(headers())))
         .isInstanceOfSatisfying(
             PolicyResult.Reject.class,
@@ -479,18 +481,18 @@ class ClientAuthPolicyTest {
   void bearerTokenOfAnAppNoLongerInTheCatalogIsInvalid() {
     ClientAuthPolicy policy =
         new ClientAuthPolicy(
-            new ClientAuthPolicyConfig(List.of("oauth2"), null, null, null, null),
+            new ClientAuthPolicyConfig(List.of("oauth2"), null, null, null, null, null),
             digester,
             digest -> Optional.empty(),
             id -> Optional.empty(),
             clientId -> Optional.empty(),
-            token -> Optional.of("deleted-client"));
+            token -> identity("deleted-client"));
     assertThat(policy.onRequest(exchange(headers("Authorization", "Bearer t"))))
         .isEqualTo(
             PolicyResult.reject(
                 401,
                 "CLIENT_AUTH_INVALID",
-                "The access token is not valid or has expired",
+                "The access token is not valid: its client is not a registered app",
                 Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"")));
   }
 
@@ -523,5 +525,13 @@ class ClientAuthPolicyTest {
   private static String basic(String idColonSecret) {
     return "Basic "
         + Base64.getEncoder().encodeToString(idColonSecret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static BearerTokens.Identity identity(String clientId) {
+    return new BearerTokens.Identity(clientId, java.util.Set.of(), null);
+  }
+
+  private static BearerTokens.Identity refuse() {
+    throw new io.meshgate.token.InvalidTokenException("signature not valid");
   }
 }
