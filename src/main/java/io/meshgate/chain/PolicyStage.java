@@ -15,6 +15,11 @@ public enum PolicyStage {
   CLIENT_ACCESS,
   /** What the caller bought: an active subscription to a plan bundling this API. */
   SUBSCRIPTION,
+  /**
+   * Scopes the operation requires, against what the plan (and the caller's token) grants: after the
+   * subscription, which names the plan; before the limits, so a refused call uses no quota.
+   */
+  SCOPE,
   /** Rate limits and quotas of the plan: before the token, so refused calls cost no signature. */
   RATE_LIMIT,
   /** The gateway JWT for the mesh. */

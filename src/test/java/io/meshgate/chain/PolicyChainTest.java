@@ -18,6 +18,7 @@ class PolicyChainTest {
             PolicyStage.CLIENT_AUTH,
             PolicyStage.CLIENT_ACCESS,
             PolicyStage.SUBSCRIPTION,
+            PolicyStage.SCOPE,
             PolicyStage.RATE_LIMIT,
             PolicyStage.TOKEN,
             PolicyStage.HEADERS);

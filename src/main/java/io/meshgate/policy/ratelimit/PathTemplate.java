@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A path template of an operation: literal segments, {@code {name}} for exactly one segment, and a
- * final {@code **} for any rest (none included). Matched against the raw path below the API's base
- * path, segment by segment; literals compare exactly (case-sensitive, still percent-encoded).
+ * final {@code **} for any rest (none included). Shared by every policy that names operations
+ * ({@code rate-limit}, {@code scope}). Matched against the raw path below the API's base path,
+ * segment by segment; literals compare exactly (case-sensitive, still percent-encoded).
  */
-final class PathTemplate {
+public final class PathTemplate {
   private static final String ANY_REST = "**";
 
   private final String text;
@@ -24,7 +25,7 @@ final class PathTemplate {
   /**
    * @throws IllegalArgumentException with a message naming what is wrong
    */
-  static PathTemplate parse(String template) {
+  public static PathTemplate parse(String template) {
     String[] parts = template.substring(1).split("/", -1);
     List<String> segments = new ArrayList<>();
     boolean anyRest = false;
@@ -61,7 +62,7 @@ final class PathTemplate {
    * {@code /orders}), {@code ;parameters} of a segment are dropped and a trailing {@code /} is
    * ignored (except for a template that ends in one).
    */
-  boolean matches(String rawPath) {
+  public boolean matches(String rawPath) {
     String p = normalize(rawPath.isEmpty() ? "/" : rawPath);
     if (p.length() > 1 && p.endsWith("/") && !text.endsWith("/")) {
       p = p.substring(0, p.length() - 1);
