@@ -22,8 +22,7 @@
  * {@code jwt}, a bearer token is tried as the gateway's own first.
  *
  * <p>Config: {@code methods} (any of {@code api-key}, {@code client-secret}, {@code oauth2}, {@code
- * jwt};
- * default {@code api-key} and {@code client-secret}), {@code apiKeyHeader}, {@code
+ * jwt}; default {@code api-key} and {@code client-secret}), {@code apiKeyHeader}, {@code
  * apiKeyQueryParam} (unset: keys in the query are not accepted), {@code clientIdHeader}, {@code
  * clientSecretHeader}. When a request carries several credentials, an API key wins over a bearer
  * token, which wins over client credentials.
@@ -33,9 +32,9 @@
  * <ul>
  *   <li>{@code CLIENT_AUTH_MISSING} (401): no credential was presented.
  *   <li>{@code CLIENT_AUTH_INVALID} (401): unknown, revoked or expired credential, wrong secret, or
- *       a bearer token that is not valid now (then the challenge is {@code Bearer
- *       realm="meshgate", error="invalid_token"}, RFC 6750 §3, and the message says why, e.g.
- *       {@code token expired}, {@code unknown key}, {@code algorithm not allowed}).
+ *       a bearer token that is not valid now (then the challenge is {@code Bearer realm="meshgate",
+ *       error="invalid_token"}, RFC 6750 §3, and the message says why, e.g. {@code token expired},
+ *       {@code unknown key}, {@code algorithm not allowed}).
  *   <li>{@code CLIENT_AUTH_APP_SUSPENDED} (403): the credential is good but its app is suspended.
  * </ul>
  *

@@ -1,18 +1,29 @@
 package it.io.meshgate.support;
 
+import io.meshgate.token.BadTokens;
+import io.meshgate.token.PrivateKeySeal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -135,6 +146,41 @@ public final class Gateways {
       vars.put("DB_PASSWORD", "");
     }
     return vars;
+  }
+
+  /** A JDBC connection to the suite's database, H2 or PostgreSQL, as the gateway sees it. */
+  public Connection jdbc() throws SQLException {
+    return DriverManager.getConnection(
+        env.get("DB_URL"), env.get("DB_USER"), env.get("DB_PASSWORD"));
+  }
+
+  /**
+   * The gateway's signing key {@code kid} with its private half, unsealed with the suite's
+   * key-encryption key: lets a test forge tokens that differ from valid ones in one defect only.
+   */
+  public BadTokens.Signer signingKey(String kid) {
+    try (Connection c = jdbc();
+        PreparedStatement q =
+            c.prepareStatement(
+                "select alg, public_jwk, private_key_sealed from signing_key where kid = ?")) {
+      q.setString(1, kid);
+      try (ResultSet r = q.executeQuery()) {
+        if (!r.next()) {
+          throw new AssertionError("No signing key " + kid);
+        }
+        String alg = r.getString(1);
+        byte[] pkcs8 =
+            new PrivateKeySeal(Base64.getDecoder().decode(env.get("MESHGATE_KEK")))
+                .open(r.getString(3), kid);
+        PrivateKey key =
+            KeyFactory.getInstance(alg.startsWith("ES") ? "EC" : "RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        return new BadTokens.Signer(
+            kid, alg, key, (PublicJsonWebKey) JsonWebKey.Factory.newJwk(r.getString(2)));
+      }
+    } catch (SQLException | GeneralSecurityException | JoseException e) {
+      throw new IllegalStateException("Cannot read signing key " + kid, e);
+    }
   }
 
   /** A JDBC connection to the suite's PostgreSQL schema (only in the PostgreSQL suite). */
