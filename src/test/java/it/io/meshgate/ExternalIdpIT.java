@@ -3,6 +3,7 @@ package it.io.meshgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshgate.token.BadTokens;
+import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.IdpApi;
@@ -131,6 +132,31 @@ class ExternalIdpIT {
       assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 299);
       assertThat(gw.upstream().requestsContaining(marker)).hasSize(1);
     }
+  }
+
+  @Test
+  void misconfiguredIdentityProvidersAndScopesAreRefusedWhenTheApiIsSaved() {
+    String base = "/bad-idp-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r =
+        AdminClient.send(
+            "POST",
+            "/admin/v1/apis",
+            """
+            {"name":"%1$s","version":"v1","basePath":"%2$s","upstreamUrl":"http://127.0.0.1:1",
+             "steps":[
+              {"policy":"client-auth","config":{"methods":["jwt"]}},
+              {"policy":"client-auth","config":{"methods":["jwt"],"jwt":{"issuer":"i",
+                "jwksUrl":"http://idp","audiences":["a"],"algorithms":["HS256"]}}},
+              {"policy":"scope","config":{"operations":[{"method":"GET","path":"/a","scopes":[]}]}}]}
+            """
+                .formatted(base.substring(1), base));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(r.body())
+        .contains("is required when methods include jwt")
+        .contains("steps[1].config.jwt.algorithms[0]")
+        .contains("steps[2].config.operations[0].scopes");
   }
 
   private void assertInsufficientScope(HttpResponse<String> r) {
