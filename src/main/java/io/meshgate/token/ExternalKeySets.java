@@ -20,6 +20,13 @@ public class ExternalKeySets {
 
   private record Key(URI url, Duration refreshEvery, Duration unknownKidInterval) {}
 
+  /** For tests and tools outside CDI. */
+  public static ExternalKeySets using(Clock clock) {
+    ExternalKeySets sets = new ExternalKeySets();
+    sets.clock = clock;
+    return sets;
+  }
+
   public RemoteJwks forUrl(URI url, Duration refreshEvery, Duration unknownKidInterval) {
     return sets.computeIfAbsent(
         new Key(url, refreshEvery, unknownKidInterval),

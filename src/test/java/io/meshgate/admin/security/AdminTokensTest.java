@@ -3,7 +3,10 @@ package io.meshgate.admin.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshgate.token.BadTokens;
+import io.meshgate.token.ExternalKeySets;
 import io.meshgate.token.Issuer;
+import io.meshgate.token.JwksServer;
 import io.meshgate.token.SigningKeys;
 import java.time.Clock;
 import java.time.Instant;
@@ -113,5 +116,35 @@ class AdminTokensTest {
     AdminTokens other = at(NOW);
     other.audience = "someone-else";
     assertThatThrownBy(() -> other.verify(token)).hasMessage("wrong audience");
+  }
+
+  @Test
+  void anExternalIssuersTokensAreVerifiedAgainstItsKeySetAndTheGatewaysAreNot() {
+    try (JwksServer idp = new JwksServer()) {
+      BadTokens.Signer idpKey = BadTokens.generate("idp-1", "RS256");
+      idp.serve(BadTokens.jwks(idpKey));
+      AdminTokens external = at(NOW);
+      external.externalIssuer = Optional.of("https://idp.example");
+      external.externalJwksUrl = Optional.of(idp.jwksUrl().toString());
+      external.externalAlgorithms = java.util.List.of("RS256");
+      external.externalType = Optional.empty();
+      external.jwksRefreshSeconds = 900;
+      external.unknownKidRefetchSeconds = 60;
+      external.keySets = ExternalKeySets.using(Clock.fixed(NOW, ZoneOffset.UTC));
+      external.init();
+
+      java.util.Map<String, Object> claims =
+          BadTokens.claims("https://idp.example", "meshgate-admin", "ops@example.com", NOW);
+      claims.put("groups", java.util.List.of("meshgate-viewer"));
+      String token = BadTokens.sign(BadTokens.headerOf(idpKey, "JWT"), claims, idpKey);
+
+      AdminCaller caller = external.verify(token);
+      assertThat(caller.subject()).isEqualTo("ops@example.com");
+      assertThat(caller.canRead()).isTrue();
+      assertThat(caller.canWrite()).isFalse();
+      assertThatThrownBy(() -> external.verify(tokens.issue("admin", Set.of(AdminCaller.ADMIN))))
+          .hasMessage("algorithm not allowed");
+      assertThat(external.authenticateClient("admin", "s3cret")).isEmpty();
+    }
   }
 }
