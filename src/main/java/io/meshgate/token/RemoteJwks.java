@@ -11,7 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -28,13 +31,14 @@ public final class RemoteJwks implements KeySource {
   static final int MAX_BYTES = 512 * 1024;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration LOCK_WAIT = CONNECT_TIMEOUT.plus(FETCH_TIMEOUT);
 
   private final URI url;
   private final Duration refreshEvery;
   private final Duration unknownKidInterval;
   private final Clock clock;
   private final HttpClient http;
-  private final Object fetchLock = new Object();
+  private final ReentrantLock fetchLock = new ReentrantLock();
   private final AtomicLong fetches = new AtomicLong();
 
   private volatile JwksKeys keys;
@@ -57,28 +61,65 @@ public final class RemoteJwks implements KeySource {
   public Optional<PublicJsonWebKey> key(String kid) {
     Instant now = clock.instant();
     boolean fetchedNow = false;
-    if (keys == null || !now.isBefore(nextRefresh)) {
-      synchronized (fetchLock) {
-        if (keys == null || !now.isBefore(nextRefresh)) {
-          fetch(now);
-          fetchedNow = true;
-        }
-      }
+    if (keys == null) {
+      // Nothing to verify with yet: wait for the first fetch (one thread fetches).
+      fetchedNow = fetchUnderLock(true, () -> keys == null, now);
+    } else if (!now.isBefore(nextRefresh)) {
+      // Due: one thread fetches, the others go on with the keys they have, however slow the IdP.
+      fetchedNow = fetchUnderLock(false, () -> !now.isBefore(nextRefresh), now);
     }
     Optional<PublicJsonWebKey> found = lookup(kid);
     if (found.isPresent() || fetchedNow) {
       return found;
     }
-    synchronized (fetchLock) {
-      // Another thread may have refetched while this one waited.
-      found = lookup(kid);
-      if (found.isPresent() || now.isBefore(lastUnknownKidFetch.plus(unknownKidInterval))) {
-        return found;
-      }
-      lastUnknownKidFetch = now;
-      fetch(now);
+    if (now.isBefore(lastUnknownKidFetch.plus(unknownKidInterval))) {
+      return found; // a flood of unknown kids stops here, without taking the lock
     }
+    fetchUnderLock(
+        true,
+        () -> {
+          // Another thread may have refetched while this one waited.
+          if (lookup(kid).isPresent()
+              || now.isBefore(lastUnknownKidFetch.plus(unknownKidInterval))) {
+            return false;
+          }
+          lastUnknownKidFetch = now;
+          return true;
+        },
+        now);
     return lookup(kid);
+  }
+
+  /**
+   * Fetches when {@code due} still holds once the lock is held. Waits for the lock (at most as long
+   * as a fetch may take) only when {@code wait}; otherwise gives up at once if another thread is
+   * fetching.
+   *
+   * @return whether this thread fetched
+   */
+  private boolean fetchUnderLock(boolean wait, BooleanSupplier due, Instant now) {
+    boolean locked;
+    try {
+      locked =
+          wait
+              ? fetchLock.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+              : fetchLock.tryLock();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (!locked) {
+      return false;
+    }
+    try {
+      if (!due.getAsBoolean()) {
+        return false;
+      }
+      fetch(now);
+      return true;
+    } finally {
+      fetchLock.unlock();
+    }
   }
 
   /** Fetches made so far (first, scheduled and unknown-kid ones). */

@@ -19,6 +19,7 @@ public final class JwksServer implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger jwksRequests = new AtomicInteger();
   private volatile String jwks = "{\"keys\":[]}";
+  private volatile java.util.concurrent.CountDownLatch gate;
 
   public JwksServer() {
     try {
@@ -33,6 +34,14 @@ public final class JwksServer implements AutoCloseable {
           boolean isJwks = exchange.getRequestURI().getPath().equals("/jwks");
           if (isJwks) {
             jwksRequests.incrementAndGet();
+            java.util.concurrent.CountDownLatch g = gate;
+            if (g != null) {
+              try {
+                g.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
           byte[] body = (isJwks ? jwks : "{}").getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -56,6 +65,19 @@ public final class JwksServer implements AutoCloseable {
     this.jwks = jwksJson;
   }
 
+  /** Holds key-set answers until {@link #release()}: an IdP that has become slow. */
+  public void hold() {
+    gate = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  public void release() {
+    java.util.concurrent.CountDownLatch g = gate;
+    gate = null;
+    if (g != null) {
+      g.countDown();
+    }
+  }
+
   /** Requests received on any path. */
   public int requests() {
     return requests.get();
@@ -68,6 +90,7 @@ public final class JwksServer implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.stop(0);
   }
 }

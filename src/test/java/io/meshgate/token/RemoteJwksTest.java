@@ -84,4 +84,33 @@ class RemoteJwksTest {
     assertThat(keys.key("first")).isEmpty();
     assertThat(keys.fetches()).isEqualTo(1);
   }
+
+  @Test
+  void whileOneCallWaitsForASlowIdpOthersWithAKnownKidDoNot() throws Exception {
+    idp.serve(BadTokens.jwks(first));
+    RemoteJwks keys = jwks();
+    assertThat(keys.key("first")).isPresent();
+
+    idp.hold();
+    clock.now = clock.now.plus(Duration.ofMinutes(15)); // a refresh is due
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<?> refreshing = pool.submit(() -> keys.key("first"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (idp.jwksRequests() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(idp.jwksRequests()).as("the refresh reached the IdP").isEqualTo(2);
+
+      assertThat(keys.key("first")).as("served from the keys at hand").isPresent();
+      assertThat(refreshing.isDone()).as("the refreshing call is still waiting").isFalse();
+      idp.release();
+      refreshing.get();
+      assertThat(idp.jwksRequests()).isEqualTo(2);
+    } finally {
+      idp.release();
+      pool.shutdownNow();
+    }
+  }
 }
