@@ -8,6 +8,7 @@ import io.meshgate.token.InvalidTokenException;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.JwtProfile;
 import io.meshgate.token.JwtValidator;
+import io.meshgate.token.KeySource;
 import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,10 +61,7 @@ public class AccessTokens {
   @ConfigProperty(name = "meshgate.oauth.verified-cache-size", defaultValue = "100000")
   long cacheSize;
 
-  private Cache<String, Verified> verified;
-
-  /** The JWKS the cached verifications were made against; another one empties the cache. */
-  private volatile String verifiedAgainst;
+  private Cache<String, Cached> verified;
 
   @PostConstruct
   void init() {
@@ -71,21 +69,21 @@ public class AccessTokens {
         Caffeine.newBuilder()
             .maximumSize(cacheSize)
             .expireAfter(
-                new Expiry<String, Verified>() {
+                new Expiry<String, Cached>() {
                   @Override
-                  public long expireAfterCreate(String token, Verified v, long now) {
-                    return nanosUntilExpiry(v);
+                  public long expireAfterCreate(String token, Cached v, long now) {
+                    return nanosUntilExpiry(v.verified());
                   }
 
                   @Override
                   public long expireAfterUpdate(
-                      String token, Verified v, long now, long currentDuration) {
-                    return nanosUntilExpiry(v);
+                      String token, Cached v, long now, long currentDuration) {
+                    return nanosUntilExpiry(v.verified());
                   }
 
                   @Override
                   public long expireAfterRead(
-                      String token, Verified v, long now, long currentDuration) {
+                      String token, Cached v, long now, long currentDuration) {
                     return currentDuration;
                   }
                 })
@@ -155,23 +153,21 @@ public class AccessTokens {
           token == null || token.isEmpty() ? "no token" : "token too large");
     }
     Instant now = clock.instant();
-    String jwks = gatewayKeys.jwksJson();
-    String against = verifiedAgainst;
-    if (jwks != against) {
-      if (!jwks.equals(against)) {
-        // A key left (or joined) the set: what it verified must be verified again.
-        verified.invalidateAll();
-      }
-      verifiedAgainst = jwks;
-    }
-    Verified known = verified.getIfPresent(token);
+    // The key set this check is made against: a cached verification counts only when it was made
+    // against the same set, so a key that left the JWKS stops verifying at once, even for a token
+    // cached by a thread that raced with the change.
+    KeySource keySet = gatewayKeys.current();
+    Cached known = verified.getIfPresent(token);
     if (known != null) {
-      if (now.isBefore(known.expiresAt().plusSeconds(skewSeconds))) {
-        return known;
+      if (known.keySet() == keySet) {
+        if (now.isBefore(known.verified().expiresAt().plusSeconds(skewSeconds))) {
+          return known.verified();
+        }
+        throw new InvalidTokenException("token expired");
       }
-      throw new InvalidTokenException("token expired");
+      verified.invalidate(token);
     }
-    JwtClaims claims = JwtValidator.validate(token, profile(), gatewayKeys.current(), now);
+    JwtClaims claims = JwtValidator.validate(token, profile(), keySet, now);
     Verified v;
     try {
       String clientId = claims.getStringClaimValue(CLAIM_CLIENT_ID);
@@ -179,17 +175,20 @@ public class AccessTokens {
         throw new InvalidTokenException("token names no client_id");
       }
       String scope = claims.hasClaim(CLAIM_SCOPE) ? claims.getStringClaimValue(CLAIM_SCOPE) : "";
-      v =
-          new Verified(
-              clientId, scope, Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
-    } catch (MalformedClaimException e) {
-      throw new InvalidTokenException("malformed claim");
+      // Never remembered beyond the lifetime this gateway gives its tokens, whatever exp says.
+      long exp = Math.min(claims.getExpirationTime().getValue(), now.getEpochSecond() + ttlSeconds);
+      v = new Verified(clientId, scope, Instant.ofEpochSecond(exp));
+    } catch (MalformedClaimException | RuntimeException e) {
+      throw e instanceof InvalidTokenException ite
+          ? ite
+          : new InvalidTokenException("malformed claim");
     }
-    if (jwks == verifiedAgainst) {
-      verified.put(token, v);
-    }
+    verified.put(token, new Cached(v, keySet));
     return v;
   }
+
+  /** A verification and the key set it was made against. */
+  private record Cached(Verified verified, KeySource keySet) {}
 
   /** What the gateway's own access tokens must look like. */
   private JwtProfile profile() {

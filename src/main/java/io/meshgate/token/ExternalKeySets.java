@@ -8,17 +8,15 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@link RemoteJwks} per (URL, refresh, unknown-kid interval), shared by every API that trusts
- * the same identity provider and kept across catalog changes, so rebuilding a policy chain does not
- * refetch a key set.
+ * One {@link RemoteJwks} per key-set URL, shared by every API that trusts the same identity
+ * provider and kept across catalog changes, so rebuilding a policy chain does not refetch a key
+ * set.
  */
 @ApplicationScoped
 public class ExternalKeySets {
   @Inject Clock clock;
 
-  private final ConcurrentHashMap<Key, RemoteJwks> sets = new ConcurrentHashMap<>();
-
-  private record Key(URI url, Duration refreshEvery, Duration unknownKidInterval) {}
+  private final ConcurrentHashMap<URI, RemoteJwks> sets = new ConcurrentHashMap<>();
 
   /** For tests and tools outside CDI. */
   public static ExternalKeySets using(Clock clock) {
@@ -27,9 +25,14 @@ public class ExternalKeySets {
     return sets;
   }
 
+  /**
+   * The key set at {@code url}, shared by every API that trusts it. When APIs configure different
+   * intervals, the shortest refresh and the longest unknown-kid interval apply.
+   */
   public RemoteJwks forUrl(URI url, Duration refreshEvery, Duration unknownKidInterval) {
-    return sets.computeIfAbsent(
-        new Key(url, refreshEvery, unknownKidInterval),
-        k -> new RemoteJwks(k.url(), k.refreshEvery(), k.unknownKidInterval(), clock));
+    RemoteJwks set =
+        sets.computeIfAbsent(url, u -> new RemoteJwks(u, refreshEvery, unknownKidInterval, clock));
+    set.tighten(refreshEvery, unknownKidInterval);
+    return set;
   }
 }

@@ -9,6 +9,9 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class GatewayKeys {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(GatewayKeys.class.getName());
+
   @Inject SigningKeys keys;
 
   private volatile Parsed parsed = new Parsed("", JwksKeys.EMPTY);
@@ -26,7 +29,13 @@ public class GatewayKeys {
     String json = keys.jwksJson();
     Parsed p = parsed;
     if (p.json() != json && !p.json().equals(json)) {
-      p = new Parsed(json, JwksKeys.parse(json));
+      try {
+        p = new Parsed(json, JwksKeys.parse(json));
+      } catch (IllegalArgumentException e) {
+        // Cannot happen with the JWKS SigningKeys builds; if it did, no token would verify.
+        LOG.severe("MESHGATE-KEYS: the gateway's own JWKS does not parse: " + e.getMessage());
+        p = new Parsed(json, JwksKeys.EMPTY);
+      }
       parsed = p;
     }
     return p.keys();

@@ -1,20 +1,24 @@
 package io.meshgate.token;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -24,105 +28,89 @@ import org.jose4j.jwk.PublicJsonWebKey;
  * token). It is fetched on first use and again once {@code refreshEvery} has passed. A token naming
  * a {@code kid} the set does not hold (the IdP may have rotated) causes one refetch, but at most
  * one per {@code unknownKidInterval} however many such tokens arrive, so a flood of made-up {@code
- * kid}s cannot turn the gateway against the IdP. A failed fetch keeps the keys it had.
+ * kid}s cannot turn the gateway against the IdP.
+ *
+ * <p>Fetches run in the background with a deadline that covers the whole answer, body included, and
+ * at most one at a time. A due refresh never makes a call wait: calls go on with the keys at hand.
+ * Only the first fetch and the one unknown-kid refetch of an interval are waited for, and never
+ * longer than the deadline. A failed fetch keeps the keys it had.
  */
 public final class RemoteJwks implements KeySource {
   private static final Logger LOG = Logger.getLogger(RemoteJwks.class.getName());
   static final int MAX_BYTES = 512 * 1024;
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration LOCK_WAIT = CONNECT_TIMEOUT.plus(FETCH_TIMEOUT);
+  static final Duration DEADLINE = Duration.ofSeconds(5);
+
+  /** One client for every key set: its selector thread and connections are shared. */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   private final URI url;
-  private final Duration refreshEvery;
-  private final Duration unknownKidInterval;
   private final Clock clock;
-  private final HttpClient http;
-  private final ReentrantLock fetchLock = new ReentrantLock();
   private final AtomicLong fetches = new AtomicLong();
+  private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
+  private final AtomicReference<Instant> lastUnknownKidFetch = new AtomicReference<>(Instant.MIN);
 
+  private volatile Duration refreshEvery;
+  private volatile Duration unknownKidInterval;
   private volatile JwksKeys keys;
   private volatile Instant nextRefresh = Instant.MIN;
-  private volatile Instant lastUnknownKidFetch = Instant.MIN;
 
   public RemoteJwks(URI url, Duration refreshEvery, Duration unknownKidInterval, Clock clock) {
     this.url = url;
     this.refreshEvery = refreshEvery;
     this.unknownKidInterval = unknownKidInterval;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
   }
 
   @Override
   public Optional<PublicJsonWebKey> key(String kid) {
     Instant now = clock.instant();
-    boolean fetchedNow = false;
     if (keys == null) {
-      // Nothing to verify with yet: wait for the first fetch (one thread fetches).
-      fetchedNow = fetchUnderLock(true, () -> keys == null, now);
-    } else if (!now.isBefore(nextRefresh)) {
-      // Due: one thread fetches, the others go on with the keys they have, however slow the IdP.
-      fetchedNow = fetchUnderLock(false, () -> !now.isBefore(nextRefresh), now);
+      // Nothing to verify with yet: wait (boundedly) for the first fetch, shared by all callers.
+      await(fetch(now));
+      return lookup(kid);
+    }
+    if (!now.isBefore(nextRefresh)) {
+      fetch(now); // in the background; this call goes on with the keys at hand
     }
     Optional<PublicJsonWebKey> found = lookup(kid);
-    if (found.isPresent() || fetchedNow) {
+    if (found.isPresent()) {
       return found;
     }
-    if (now.isBefore(lastUnknownKidFetch.plus(unknownKidInterval))) {
-      return found; // a flood of unknown kids stops here, without taking the lock
+    Instant last = lastUnknownKidFetch.get();
+    if (now.isBefore(last.plus(unknownKidInterval))
+        || !lastUnknownKidFetch.compareAndSet(last, now)) {
+      return found; // this interval's refetch is taken: a flood of unknown kids stops here
     }
-    fetchUnderLock(
-        true,
-        () -> {
-          // Another thread may have refetched while this one waited.
-          if (lookup(kid).isPresent()
-              || now.isBefore(lastUnknownKidFetch.plus(unknownKidInterval))) {
-            return false;
-          }
-          lastUnknownKidFetch = now;
-          return true;
-        },
-        now);
+    await(fetch(now));
     return lookup(kid);
   }
 
   /**
-   * Fetches when {@code due} still holds once the lock is held. Waits for the lock (at most as long
-   * as a fetch may take) only when {@code wait}; otherwise gives up at once if another thread is
-   * fetching.
-   *
-   * @return whether this thread fetched
+   * Makes the limits at least as strict as these: a second API trusting the same IdP shares this
+   * key set, so "at most one refetch per interval" holds per IdP, not per API.
    */
-  private boolean fetchUnderLock(boolean wait, BooleanSupplier due, Instant now) {
-    boolean locked;
-    try {
-      locked =
-          wait
-              ? fetchLock.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-              : fetchLock.tryLock();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+  void tighten(Duration refresh, Duration unknownKid) {
+    if (refresh.compareTo(refreshEvery) < 0) {
+      refreshEvery = refresh;
     }
-    if (!locked) {
-      return false;
-    }
-    try {
-      if (!due.getAsBoolean()) {
-        return false;
-      }
-      fetch(now);
-      return true;
-    } finally {
-      fetchLock.unlock();
+    if (unknownKid.compareTo(unknownKidInterval) > 0) {
+      unknownKidInterval = unknownKid;
     }
   }
 
-  /** Fetches made so far (first, scheduled and unknown-kid ones). */
+  /** Waits until no fetch is running (tests). */
+  void awaitIdle() {
+    CompletableFuture<Void> running = inFlight.get();
+    if (running != null) {
+      await(running);
+    }
+  }
+
+  /** Fetches started so far (first, scheduled and unknown-kid ones). */
   public long fetches() {
     return fetches.get();
   }
@@ -136,37 +124,60 @@ public final class RemoteJwks implements KeySource {
     return k == null ? Optional.empty() : k.key(kid);
   }
 
-  private void fetch(Instant now) {
-    fetches.incrementAndGet();
+  private static void await(CompletableFuture<Void> fetch) {
     try {
-      HttpResponse<InputStream> response =
-          http.send(
-              HttpRequest.newBuilder(url)
-                  .timeout(FETCH_TIMEOUT)
-                  .header("Accept", "application/jwk-set+json, application/json")
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofInputStream());
-      byte[] body;
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_BYTES + 1);
-      }
-      if (response.statusCode() != 200) {
-        throw new IOException("HTTP " + response.statusCode());
-      }
-      if (body.length > MAX_BYTES) {
-        throw new IOException("larger than " + MAX_BYTES + " bytes");
-      }
-      JwksKeys fetched = JwksKeys.parse(new String(body, StandardCharsets.UTF_8));
-      keys = fetched;
-      nextRefresh = now.plus(refreshEvery);
-      LOG.info("MESHGATE-JWKS: fetched " + fetched.size() + " key(s) from " + url);
-    } catch (IOException | IllegalArgumentException e) {
-      failed(now, e.getMessage());
+      fetch.get(DEADLINE.toMillis() + 500, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failed(now, "interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      // Logged where the fetch failed; the caller goes on with the keys at hand.
     }
+  }
+
+  /** The fetch in flight, or a new one: never two at a time. */
+  private CompletableFuture<Void> fetch(Instant now) {
+    while (true) {
+      CompletableFuture<Void> running = inFlight.get();
+      if (running != null && !running.isDone()) {
+        return running;
+      }
+      CompletableFuture<Void> next = new CompletableFuture<>();
+      if (inFlight.compareAndSet(running, next)) {
+        start(now, next);
+        return next;
+      }
+    }
+  }
+
+  private void start(Instant now, CompletableFuture<Void> done) {
+    fetches.incrementAndGet();
+    // Until this fetch ends, a due refresh is not started again.
+    nextRefresh = now.plus(DEADLINE);
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(DEADLINE)
+            .header("Accept", "application/jwk-set+json, application/json")
+            .GET()
+            .build();
+    HTTP.sendAsync(request, info -> new LimitedBody(info.statusCode()))
+        .orTimeout(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (response, error) -> {
+              try {
+                if (error != null) {
+                  failed(now, String.valueOf(rootMessage(error)));
+                } else {
+                  JwksKeys fetched = JwksKeys.parse(response.body());
+                  keys = fetched;
+                  nextRefresh = now.plus(refreshEvery);
+                  LOG.info("MESHGATE-JWKS: fetched " + fetched.size() + " key(s) from " + url);
+                }
+              } catch (RuntimeException e) {
+                failed(now, e.getMessage());
+              } finally {
+                done.complete(null);
+              }
+            });
   }
 
   /** Keeps the keys it had and waits before the next scheduled try, to spare a failing IdP. */
@@ -178,5 +189,69 @@ public final class RemoteJwks implements KeySource {
         refreshEvery.compareTo(unknownKidInterval) < 0 ? refreshEvery : unknownKidInterval;
     nextRefresh = now.plus(wait);
     LOG.log(Level.WARNING, "MESHGATE-JWKS: cannot fetch the key set from " + url + ": " + why);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  /**
+   * Collects at most {@link #MAX_BYTES} of a 200 answer; anything else, or more, fails the fetch
+   * and stops reading.
+   */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
+    private final int status;
+    private final CompletableFuture<String> result = new CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    LimitedBody(int status) {
+      this.status = status;
+    }
+
+    @Override
+    public CompletionStage<String> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (status != 200) {
+        s.cancel();
+        result.completeExceptionally(new IllegalStateException("HTTP " + status));
+        return;
+      }
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer b : buffers) {
+        if (bytes.size() + b.remaining() > MAX_BYTES) {
+          subscription.cancel();
+          result.completeExceptionally(
+              new IllegalStateException("larger than " + MAX_BYTES + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toString(StandardCharsets.UTF_8));
+    }
   }
 }

@@ -65,12 +65,20 @@ class AccessTokensTest {
           }
         };
     GatewayKeys published = GatewayKeys.of(t.keys);
+    java.util.Map<KeySource, KeySource> views = new java.util.concurrent.ConcurrentHashMap<>();
     t.gatewayKeys =
         new GatewayKeys() {
           @Override
           public KeySource current() {
-            keyLookups.incrementAndGet();
-            return published.current();
+            // One counting view per published key set, so that a cached verification still
+            // matches the set it was made against.
+            return views.computeIfAbsent(
+                published.current(),
+                set ->
+                    kid -> {
+                      keyLookups.incrementAndGet();
+                      return set.key(kid);
+                    });
           }
 
           @Override
@@ -244,6 +252,16 @@ class AccessTokensTest {
   void audienceListContainingTheGatewayIsAccepted() throws Exception {
     JwtClaims claims = claims(ISSUER, ISSUER);
     claims.setAudience("other", ISSUER);
+    assertThat(at(NOW).verify(sign(claims, "at+jwt", "k1"))).isPresent();
+  }
+
+  @Test
+  void aTokenClaimingALongerLifeIsRememberedNoLongerThanTheGatewaysTtl() throws Exception {
+    JwtClaims claims = claims(ISSUER, ISSUER);
+    claims.setExpirationTime(NumericDate.fromSeconds(NOW.getEpochSecond() + 10 * 86400));
+    assertThat(at(NOW).verify(sign(claims, "at+jwt", "k1")))
+        .hasValueSatisfying(v -> assertThat(v.expiresAt()).isEqualTo(NOW.plusSeconds(3600)));
+    claims.setExpirationTime(NumericDate.fromSeconds(Long.MAX_VALUE / 2));
     assertThat(at(NOW).verify(sign(claims, "at+jwt", "k1"))).isPresent();
   }
 

@@ -90,6 +90,7 @@ class JwtValidatorTest {
             Map.entry("non-base64url characters", "token is not base64url"),
             Map.entry("JSON 500 deep inside a claim", "token JSON nested too deeply"),
             Map.entry("1 MB token", "token too large"),
+            Map.entry("30 KB token", "token too large"),
             Map.entry("nested token (cty JWT)", "nested tokens are not accepted"),
             Map.entry("crit header", "header 'crit' not supported"));
     for (BadTokens.Bad bad : catalogue(signer).all()) {

@@ -66,6 +66,8 @@ class RemoteJwksTest {
 
     idp.serve("not a key set");
     clock.now = clock.now.plus(Duration.ofMinutes(15));
+    assertThat(keys.key("first")).as("served while the refresh runs").isPresent();
+    keys.awaitIdle();
     assertThat(keys.key("first")).as("kept after a failed fetch").isPresent();
     assertThat(idp.jwksRequests()).isEqualTo(2);
     assertThat(keys.key("first")).isPresent();
@@ -86,31 +88,55 @@ class RemoteJwksTest {
   }
 
   @Test
-  void whileOneCallWaitsForASlowIdpOthersWithAKnownKidDoNot() throws Exception {
+  void whileTheIdpIsSlowCallsWithAKnownKidDoNotWaitAndNoSecondFetchStarts() {
     idp.serve(BadTokens.jwks(first));
     RemoteJwks keys = jwks();
     assertThat(keys.key("first")).isPresent();
 
     idp.hold();
-    clock.now = clock.now.plus(Duration.ofMinutes(15)); // a refresh is due
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      java.util.concurrent.Future<?> refreshing = pool.submit(() -> keys.key("first"));
+      clock.now = clock.now.plus(Duration.ofMinutes(15)); // a refresh is due
+      assertThat(keys.key("first")).as("served from the keys at hand").isPresent();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (idp.jwksRequests() < 2 && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }
       assertThat(idp.jwksRequests()).as("the refresh reached the IdP").isEqualTo(2);
-
-      assertThat(keys.key("first")).as("served from the keys at hand").isPresent();
-      assertThat(refreshing.isDone()).as("the refreshing call is still waiting").isFalse();
-      idp.release();
-      refreshing.get();
-      assertThat(idp.jwksRequests()).isEqualTo(2);
+      for (int i = 0; i < 100; i++) {
+        assertThat(keys.key("first")).isPresent();
+      }
+      assertThat(keys.fetches()).as("one fetch at a time").isEqualTo(2);
     } finally {
       idp.release();
-      pool.shutdownNow();
     }
+    keys.awaitIdle();
+    assertThat(keys.key("first")).isPresent();
+  }
+
+  @Test
+  void aKeySetLargerThanTheLimitIsRefusedAndTheKeysAreKept() {
+    idp.serve(BadTokens.jwks(first));
+    RemoteJwks keys = jwks();
+    assertThat(keys.key("first")).isPresent();
+    idp.serve("{\"keys\":[]," + "\"x\":\"" + "x".repeat(RemoteJwks.MAX_BYTES) + "\"}");
+    clock.now = clock.now.plus(Duration.ofMinutes(15));
+    keys.key("first");
+    keys.awaitIdle();
+    assertThat(keys.key("first")).isPresent();
+    assertThat(idp.jwksRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void twoApisTrustingOneIdpShareItsKeySetWithTheStricterLimits() {
+    ExternalKeySets sets = ExternalKeySets.using(clock);
+    RemoteJwks a = sets.forUrl(idp.jwksUrl(), Duration.ofMinutes(15), Duration.ofSeconds(10));
+    RemoteJwks b = sets.forUrl(idp.jwksUrl(), Duration.ofMinutes(5), Duration.ofSeconds(60));
+    assertThat(b).isSameAs(a);
+    idp.serve(BadTokens.jwks(first));
+    assertThat(a.key("first")).isPresent();
+    assertThat(a.key("unknown-1")).isEmpty(); // the interval's refetch
+    clock.now = clock.now.plusSeconds(30);
+    assertThat(b.key("unknown-2")).isEmpty();
+    assertThat(idp.jwksRequests()).as("60 s, the longer interval, applies").isEqualTo(2);
   }
 }
