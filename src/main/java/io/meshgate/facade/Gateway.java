@@ -266,7 +266,10 @@ public class Gateway {
   static boolean hasDotSegment(String rawPath) {
     String path = rawPath.toLowerCase(Locale.ROOT).replace("%2e", ".");
     for (String segment : path.split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
+      // "..;x" is ".." to servlet containers that drop path parameters (Tomcat, Spring).
+      int params = segment.indexOf(';');
+      String name = params < 0 ? segment : segment.substring(0, params);
+      if (name.equals(".") || name.equals("..")) {
         return true;
       }
     }

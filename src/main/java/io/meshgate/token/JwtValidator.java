@@ -105,7 +105,9 @@ public final class JwtValidator {
     }
     Object cty = header.get("cty");
     if (cty != null
-        && (!(cty instanceof String s) || s.equalsIgnoreCase("JWT") || s.endsWith("/jwt"))) {
+        && (!(cty instanceof String s)
+            || s.equalsIgnoreCase("JWT")
+            || s.toLowerCase(java.util.Locale.ROOT).endsWith("/jwt"))) {
       throw new InvalidTokenException("nested tokens are not accepted");
     }
     if (profile.type() != null && !typeMatches(header.get("typ"), profile.type())) {

@@ -65,6 +65,36 @@ public final class RemoteJwks implements KeySource {
     this.clock = clock;
   }
 
+  /**
+   * A key-set URL that can be trusted: https, or http to the loopback (a local IdP or sidecar), or
+   * http anywhere only when {@code allowHttp} (anyone on the path could otherwise swap the keys).
+   *
+   * @throws IllegalArgumentException saying what is wrong and the value
+   */
+  public static URI trustedUrl(String text, boolean allowHttp) {
+    URI url;
+    try {
+      url = new URI(text);
+    } catch (java.net.URISyntaxException e) {
+      url = null;
+    }
+    if (url == null
+        || url.getHost() == null
+        || url.getScheme() == null
+        || !(url.getScheme().equalsIgnoreCase("https")
+            || url.getScheme().equalsIgnoreCase("http"))) {
+      throw new IllegalArgumentException(
+          "must be an http or https URL with a host (was " + text + ")");
+    }
+    String host = url.getHost();
+    boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    if (url.getScheme().equalsIgnoreCase("http") && !loopback && !allowHttp) {
+      throw new IllegalArgumentException(
+          "must be https, or http to the loopback, unless allowHttp is set (was " + text + ")");
+    }
+    return url;
+  }
+
   @Override
   public Optional<PublicJsonWebKey> key(String kid) {
     Instant now = clock.instant();

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -54,30 +55,50 @@ public class TokenService {
   @ConfigProperty(name = "meshgate.token.cache-size", defaultValue = "1000000")
   long cacheSize;
 
+  @Inject
+  @ConfigProperty(name = "meshgate.token.end-user-cache-size", defaultValue = "100000")
+  long endUserCacheSize;
+
   private Cache<Key, Minted> cache;
+
+  /** Tokens made on behalf of end users: one per person, so kept apart and smaller. */
+  private Cache<Key, Minted> endUserCache;
+
   private final AtomicLong signatures = new AtomicLong();
   private Counter signatureCounter;
 
   @PostConstruct
   void init() {
     cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+    endUserCache = Caffeine.newBuilder().maximumSize(endUserCacheSize).build();
     signatureCounter = metrics.counter("meshgate.token.signatures");
   }
 
   /** A valid token for this call, from the cache when one is fresh enough. */
   public String tokenFor(AppSnapshot app, ApiSnapshot api, PlanSnapshot plan, String audience) {
-    return tokenFor(app, api, plan, audience, null);
+    return tokenFor(app, api, plan, audience, null, null);
   }
 
   /**
    * A valid token for this call made on behalf of {@code endUser} (or of the app alone when it is
    * {@code null}); the person goes into the {@code act} claim, RFC 8693 style, so services see both
    * the app ({@code sub}) and the person.
+   *
+   * @param tokenScopes the scopes of the bearer token the caller presented, or {@code null}: the
+   *     mesh token's {@code scope} is the plan's, narrowed to these, so a narrow token never
+   *     becomes a wide mesh token
    */
   public String tokenFor(
-      AppSnapshot app, ApiSnapshot api, PlanSnapshot plan, String audience, EndUser endUser) {
-    Key key = new Key(app.id(), api.id(), plan.id(), audience, endUser);
+      AppSnapshot app,
+      ApiSnapshot api,
+      PlanSnapshot plan,
+      String audience,
+      EndUser endUser,
+      Set<String> tokenScopes) {
+    String scope = scope(plan, tokenScopes);
+    Key key = new Key(app.id(), api.id(), plan.id(), audience, endUser, scope);
     Instant now = clock.instant();
+    Cache<Key, Minted> cache = endUser == null ? this.cache : endUserCache;
     Minted cached = cache.getIfPresent(key);
     if (cached != null
         && now.isBefore(cached.refreshAt)
@@ -93,7 +114,7 @@ public class TokenService {
                         && now.isBefore(current.refreshAt)
                         && current.kid.equals(keys.active().kid())
                     ? current
-                    : mint(app, plan, audience, endUser, now))
+                    : mint(app, plan, audience, endUser, scope, now))
         .token;
   }
 
@@ -105,10 +126,30 @@ public class TokenService {
   /** Forgets every cached token, e.g. after a plan or key change. */
   public void invalidateAll() {
     cache.invalidateAll();
+    endUserCache.invalidateAll();
+  }
+
+  /** The plan's scopes, narrowed to the token's when there is one, in the plan's order. */
+  private static String scope(PlanSnapshot plan, Set<String> tokenScopes) {
+    if (tokenScopes == null) {
+      return plan.scopeClaim();
+    }
+    StringBuilder s = new StringBuilder();
+    for (String scope : plan.scopes()) {
+      if (tokenScopes.contains(scope)) {
+        s.append(s.length() == 0 ? "" : " ").append(scope);
+      }
+    }
+    return s.toString();
   }
 
   private Minted mint(
-      AppSnapshot app, PlanSnapshot plan, String audience, EndUser endUser, Instant now) {
+      AppSnapshot app,
+      PlanSnapshot plan,
+      String audience,
+      EndUser endUser,
+      String scope,
+      Instant now) {
     SigningKeys.ActiveKey key = keys.active();
     long ttl = plan.tokenTtlSeconds();
     JwtClaims claims = new JwtClaims();
@@ -122,7 +163,7 @@ public class TokenService {
     claims.setClaim(CLAIM_PLAN, plan.name());
     claims.setClaim(CLAIM_PRODUCT, plan.productName());
     claims.setClaim(CLAIM_APP, app.name());
-    claims.setClaim(CLAIM_SCOPE, String.join(" ", plan.scopes()));
+    claims.setClaim(CLAIM_SCOPE, scope);
     if (endUser != null) {
       Map<String, Object> actor = new LinkedHashMap<>();
       actor.put("sub", endUser.subject());
@@ -148,7 +189,8 @@ public class TokenService {
     return new Minted(token, key.kid(), now.plusSeconds(refreshIn));
   }
 
-  private record Key(long appId, long apiId, long planId, String audience, EndUser endUser) {}
+  private record Key(
+      long appId, long apiId, long planId, String audience, EndUser endUser, String scope) {}
 
   private record Minted(String token, String kid, Instant refreshAt) {}
 }

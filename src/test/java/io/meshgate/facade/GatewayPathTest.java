@@ -20,6 +20,9 @@ class GatewayPathTest {
         "/a/.",
         "/./a",
         "..",
+        "/pub/..;/admin",
+        "/a/.;x=1/b",
+        "/a/%2e%2e;/b",
       })
   void dotSegmentsInAnyEncodingAreFound(String path) {
     assertThat(Gateway.hasDotSegment(path)).as(path).isTrue();
@@ -36,7 +39,8 @@ class GatewayPathTest {
         "/a/%2e%2e%2e",
         "/",
         "",
-        "/a//b"
+        "/a//b",
+        "/a/..b;x"
       })
   void dotsInsideNamesAreFine(String path) {
     assertThat(Gateway.hasDotSegment(path)).as(path).isFalse();

@@ -251,6 +251,10 @@ public final class BadTokens {
             signRaw(json(with(header, m -> m.put("cty", "JWT"))), valid, signer)));
     bad.add(
         new Bad(
+            "nested token (cty application/JWT)",
+            signRaw(json(with(header, m -> m.put("cty", "application/JWT"))), valid, signer)));
+    bad.add(
+        new Bad(
             "JSON 10,000 deep",
             signRaw(json(header), "[".repeat(10_000) + "]".repeat(10_000), signer)));
     bad.add(

@@ -56,6 +56,7 @@ class TokenServiceTest {
     service.metrics = metrics(counted);
     service.refreshBeforeSeconds = 60;
     service.cacheSize = 1000;
+    service.endUserCacheSize = 1000;
     service.init();
   }
 
@@ -101,9 +102,9 @@ class TokenServiceTest {
   @Test
   void aCallForAnEndUserCarriesThePersonInTheActClaimAndHasItsOwnToken() throws Exception {
     EndUser alice = new EndUser("alice", "https://idp.example");
-    String forAlice = service.tokenFor(app, api, gold, "orders", alice);
+    String forAlice = service.tokenFor(app, api, gold, "orders", alice, null);
     String forBob =
-        service.tokenFor(app, api, gold, "orders", new EndUser("bob", "https://idp.example"));
+        service.tokenFor(app, api, gold, "orders", new EndUser("bob", "https://idp.example"), null);
     String forApp = service.tokenFor(app, api, gold, "orders");
 
     JWTClaimsSet claims = SignedJWT.parse(forAlice).getJWTClaimsSet();
@@ -113,7 +114,21 @@ class TokenServiceTest {
         .containsEntry("iss", "https://idp.example");
     assertThat(SignedJWT.parse(forApp).getJWTClaimsSet().getClaim("act")).isNull();
     assertThat(List.of(forAlice, forBob, forApp)).doesNotHaveDuplicates();
-    assertThat(service.tokenFor(app, api, gold, "orders", alice)).isEqualTo(forAlice);
+    assertThat(service.tokenFor(app, api, gold, "orders", alice, null)).isEqualTo(forAlice);
+    assertThat(service.signatures()).isEqualTo(3);
+  }
+
+  @Test
+  void aNarrowBearerTokenGivesANarrowMeshToken() throws Exception {
+    String narrow =
+        service.tokenFor(app, api, gold, "orders", null, java.util.Set.of("write", "admin"));
+    assertThat(SignedJWT.parse(narrow).getJWTClaimsSet().getStringClaim("scope"))
+        .isEqualTo("write");
+    String none = service.tokenFor(app, api, gold, "orders", null, java.util.Set.of());
+    assertThat(SignedJWT.parse(none).getJWTClaimsSet().getStringClaim("scope")).isEmpty();
+    String full = service.tokenFor(app, api, gold, "orders");
+    assertThat(SignedJWT.parse(full).getJWTClaimsSet().getStringClaim("scope"))
+        .isEqualTo("read write");
     assertThat(service.signatures()).isEqualTo(3);
   }
 

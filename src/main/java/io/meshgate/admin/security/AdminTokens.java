@@ -4,14 +4,15 @@ import io.meshgate.token.ExternalKeySets;
 import io.meshgate.token.GatewayKeys;
 import io.meshgate.token.InvalidTokenException;
 import io.meshgate.token.Issuer;
+import io.meshgate.token.JwksKeys;
 import io.meshgate.token.JwtProfile;
 import io.meshgate.token.JwtValidator;
 import io.meshgate.token.KeySource;
+import io.meshgate.token.RemoteJwks;
 import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -102,6 +103,10 @@ public class AdminTokens {
   @ConfigProperty(name = "meshgate.admin.unknown-kid-refetch-seconds", defaultValue = "60")
   int unknownKidRefetchSeconds;
 
+  @Inject
+  @ConfigProperty(name = "meshgate.admin.jwks-allow-http", defaultValue = "false")
+  boolean jwksAllowHttp;
+
   @Inject GatewayKeys gatewayKeys;
   @Inject ExternalKeySets keySets;
 
@@ -110,12 +115,22 @@ public class AdminTokens {
   @PostConstruct
   void init() {
     if (external()) {
-      externalKeys =
-          keySets.forUrl(
-              URI.create(externalJwksUrl.get()),
-              Duration.ofSeconds(jwksRefreshSeconds),
-              Duration.ofSeconds(unknownKidRefetchSeconds));
-      LOG.info("MESHGATE-ADMIN: admin tokens are accepted from " + externalIssuer.get());
+      try {
+        externalKeys =
+            keySets.forUrl(
+                RemoteJwks.trustedUrl(externalJwksUrl.get(), jwksAllowHttp),
+                Duration.ofSeconds(jwksRefreshSeconds),
+                Duration.ofSeconds(unknownKidRefetchSeconds));
+        LOG.info("MESHGATE-ADMIN: admin tokens are accepted from " + externalIssuer.get());
+      } catch (IllegalArgumentException e) {
+        // Fail closed: no admin token is accepted until the configuration is fixed.
+        externalKeys = JwksKeys.EMPTY;
+        LOG.severe(
+            "MESHGATE-ADMIN: MESHGATE_ADMIN_JWKS_URL "
+                + e.getMessage()
+                + "; no admin token is accepted (set MESHGATE_ADMIN_JWKS_ALLOW_HTTP=true to allow"
+                + " plain http)");
+      }
     } else if (adminClientSecret.isEmpty() || adminClientSecret.get().isBlank()) {
       LOG.warning(
           "MESHGATE-ADMIN: MESHGATE_ADMIN_CLIENT_SECRET is not set: no admin token can be issued "
@@ -220,17 +235,26 @@ public class AdminTokens {
     JwtProfile p = profile;
     String iss = external() ? externalIssuer.get() : issuer.url();
     if (p == null || !p.issuer().equals(iss)) {
-      p =
-          new JwtProfile(
-              iss,
-              Set.of(audience),
-              external() ? Set.copyOf(externalAlgorithms) : JwtProfile.GATEWAY_ALGORITHMS,
-              external() ? externalType.filter(t -> !t.isBlank()).orElse(null) : TYPE,
-              Duration.ofSeconds(skewSeconds),
-              true);
+      p = newProfile(iss);
       profile = p;
     }
     return p;
+  }
+
+  /** Fails closed, with one log line, when the admin token settings cannot make a profile. */
+  private JwtProfile newProfile(String iss) {
+    try {
+      return new JwtProfile(
+          iss,
+          Set.of(audience),
+          external() ? Set.copyOf(externalAlgorithms) : JwtProfile.GATEWAY_ALGORITHMS,
+          external() ? externalType.filter(t -> !t.isBlank()).orElse(null) : TYPE,
+          Duration.ofSeconds(skewSeconds),
+          true);
+    } catch (IllegalArgumentException e) {
+      LOG.severe("MESHGATE-ADMIN: the admin token settings are not valid: " + e.getMessage());
+      throw new InvalidAdminTokenException("the admin token settings are not valid");
+    }
   }
 
   private volatile JwtProfile profile;

@@ -20,6 +20,11 @@ public record PlanSnapshot(
     limits = limits == null ? PlanLimits.NONE : limits;
   }
 
+  /** The scopes as the {@code scope} claim writes them (space-separated). */
+  public String scopeClaim() {
+    return String.join(" ", scopes);
+  }
+
   /** A plan without limits. */
   public PlanSnapshot(
       long id,

@@ -53,6 +53,12 @@ public record ClientAuthPolicyConfig(
    *     (default 900)
    * @param unknownKidRefetchSeconds at most one refetch per this interval for tokens naming a
    *     {@code kid} the set does not hold (default 60)
+   * @param allowHttp allow an {@code http://} key-set URL to a host other than the loopback
+   *     (default false: anyone on the path could swap the keys; set it only where the network adds
+   *     its own protection, e.g. a mesh whose sidecars use mTLS)
+   * @param appClientIdPrefix prepended to the claim's value to form the app's client id (unset:
+   *     none). With a prefix per provider, a provider can only name apps registered for it, not
+   *     every app of the gateway
    */
   public record ExternalJwt(
       @NotNull(message = "is required")
@@ -85,7 +91,10 @@ public record ClientAuthPolicyConfig(
           Integer jwksRefreshSeconds,
       @Min(value = 1, message = "must be 1 to 3600")
           @Max(value = 3600, message = "must be 1 to 3600")
-          Integer unknownKidRefetchSeconds) {
+          Integer unknownKidRefetchSeconds,
+      Boolean allowHttp,
+      @Pattern(regexp = "[A-Za-z0-9._:-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 . _ : -")
+          String appClientIdPrefix) {
 
     public ExternalJwt {
       audiences = audiences == null ? null : List.copyOf(audiences);
@@ -94,6 +103,7 @@ public record ClientAuthPolicyConfig(
       clockSkewSeconds = clockSkewSeconds == null ? 30 : clockSkewSeconds;
       jwksRefreshSeconds = jwksRefreshSeconds == null ? 900 : jwksRefreshSeconds;
       unknownKidRefetchSeconds = unknownKidRefetchSeconds == null ? 60 : unknownKidRefetchSeconds;
+      allowHttp = allowHttp != null && allowHttp;
     }
   }
 }

@@ -7,6 +7,7 @@ import io.meshgate.chain.PolicyFactory;
 import io.meshgate.oauth.AccessTokens;
 import io.meshgate.support.SecretDigester;
 import io.meshgate.token.ExternalKeySets;
+import io.meshgate.token.RemoteJwks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -52,13 +53,7 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
       if (jwt == null) {
         throw new InvalidPolicyConfigException("jwt: is required when methods include jwt");
       }
-      URI jwksUrl;
-      try {
-        jwksUrl = new URI(jwt.jwksUrl());
-      } catch (java.net.URISyntaxException e) {
-        throw new InvalidPolicyConfigException(
-            "jwt.jwksUrl: must be an http or https URL (was " + jwt.jwksUrl() + ")");
-      }
+      URI jwksUrl = jwksUrl(jwt);
       BearerTokens external =
           new ExternalIdpTokens(
               jwt,
@@ -79,5 +74,14 @@ public class ClientAuthPolicyFactory implements PolicyFactory<ClientAuthPolicyCo
             catalog::appById,
             catalog::appByClientId,
             bearer));
+  }
+
+  /** The key-set URL, or the reason it cannot be trusted, naming the field. */
+  static URI jwksUrl(ClientAuthPolicyConfig.ExternalJwt jwt) {
+    try {
+      return RemoteJwks.trustedUrl(jwt.jwksUrl(), jwt.allowHttp());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPolicyConfigException("jwt.jwksUrl: " + e.getMessage());
+    }
   }
 }

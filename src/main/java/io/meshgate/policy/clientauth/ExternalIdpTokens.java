@@ -24,9 +24,13 @@ final class ExternalIdpTokens implements BearerTokens {
   static final String CLAIM_SCOPE = "scope";
   static final String CLAIM_SCP = "scp";
 
+  /** A person's id travels in every mesh token made for them; ids are far shorter in practice. */
+  static final int MAX_SUBJECT_CHARS = 255;
+
   private final JwtProfile profile;
   private final KeySource keys;
   private final List<String> appClaims;
+  private final String appClientIdPrefix;
   private final Clock clock;
 
   ExternalIdpTokens(ClientAuthPolicyConfig.ExternalJwt config, KeySource keys, Clock clock) {
@@ -35,11 +39,12 @@ final class ExternalIdpTokens implements BearerTokens {
             config.issuer(),
             Set.copyOf(config.audiences()),
             Set.copyOf(config.algorithms()),
-            config.type(),
+            config.type() == null ? null : config.type().replaceFirst("(?i)^application/", ""),
             Duration.ofSeconds(config.clockSkewSeconds()),
             true);
     this.keys = keys;
     this.appClaims = config.appClaims();
+    this.appClientIdPrefix = config.appClientIdPrefix() == null ? "" : config.appClientIdPrefix();
     this.clock = clock;
   }
 
@@ -49,7 +54,10 @@ final class ExternalIdpTokens implements BearerTokens {
     try {
       String clientId = null;
       for (String claim : appClaims) {
-        if (claims.hasClaim(claim) && claims.isClaimValueString(claim)) {
+        if (claims.hasClaim(claim)) {
+          if (!claims.isClaimValueString(claim)) {
+            throw new InvalidTokenException("claim '" + claim + "' is not a string");
+          }
           clientId = claims.getStringClaimValue(claim);
           break;
         }
@@ -58,8 +66,12 @@ final class ExternalIdpTokens implements BearerTokens {
         throw new InvalidTokenException(
             "token names no client (" + String.join(", ", appClaims) + ")");
       }
+      String subject = claims.getSubject();
+      if (subject.length() > MAX_SUBJECT_CHARS) {
+        throw new InvalidTokenException("subject longer than " + MAX_SUBJECT_CHARS + " characters");
+      }
       return new Identity(
-          clientId, scopes(claims), new EndUser(claims.getSubject(), claims.getIssuer()));
+          appClientIdPrefix + clientId, scopes(claims), new EndUser(subject, claims.getIssuer()));
     } catch (MalformedClaimException e) {
       throw new InvalidTokenException("malformed claim");
     }

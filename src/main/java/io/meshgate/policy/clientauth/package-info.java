@@ -13,13 +13,13 @@
  * <p>With method {@code jwt} the API also accepts end-user tokens of an external identity provider
  * ({@code jwt}: {@code issuer}, {@code jwksUrl}, {@code audiences}, optional {@code algorithms},
  * {@code appClaims}, {@code type}, {@code clockSkewSeconds}, {@code jwksRefreshSeconds}, {@code
- * unknownKidRefetchSeconds}). They are checked by the same {@link io.meshgate.token.JwtValidator}
- * as the gateway's own tokens, against the provider's key set fetched from {@code jwksUrl} only
- * (refetched for an unknown {@code kid} at most once per {@code unknownKidRefetchSeconds}). The
- * first of {@code appClaims} present ({@code azp}, then {@code client_id}) names the app; the
- * token's {@code sub} travels to the mesh as {@code act.sub} of the gateway token; its {@code
- * scope}/{@code scp} limit what the {@code scope} policy grants. With both {@code oauth2} and
- * {@code jwt}, a bearer token is tried as the gateway's own first.
+ * unknownKidRefetchSeconds}, {@code allowHttp}, {@code appClientIdPrefix}). They are checked by the
+ * same {@link io.meshgate.token.JwtValidator} as the gateway's own tokens, against the provider's
+ * key set fetched from {@code jwksUrl} only (refetched for an unknown {@code kid} at most once per
+ * {@code unknownKidRefetchSeconds}). The first of {@code appClaims} present ({@code azp}, then
+ * {@code client_id}) names the app; the token's {@code sub} travels to the mesh as {@code act.sub}
+ * of the gateway token; its {@code scope}/{@code scp} limit what the {@code scope} policy grants.
+ * With both {@code oauth2} and {@code jwt}, a bearer token is tried as the gateway's own first.
  *
  * <p>Config: {@code methods} (any of {@code api-key}, {@code client-secret}, {@code oauth2}, {@code
  * jwt}; default {@code api-key} and {@code client-secret}), {@code apiKeyHeader}, {@code

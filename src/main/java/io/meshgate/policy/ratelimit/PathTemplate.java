@@ -59,8 +59,8 @@ public final class PathTemplate {
   /**
    * Matches the path as an upstream would read it, so that spellings of one resource cannot dodge
    * an operation's limit: percent-encoded unreserved characters are decoded ({@code /%6Frders} is
-   * {@code /orders}), {@code ;parameters} of a segment are dropped and a trailing {@code /} is
-   * ignored (except for a template that ends in one).
+   * {@code /orders}), {@code ;parameters} of a segment are dropped, repeated slashes count as one
+   * and a trailing {@code /} is ignored (except for a template that ends in one).
    */
   public boolean matches(String rawPath) {
     String p = normalize(rawPath.isEmpty() ? "/" : rawPath);
@@ -82,7 +82,7 @@ public final class PathTemplate {
 
   /** Decodes %XX of unreserved characters (RFC 3986 §2.3) and drops ;parameters of segments. */
   static String normalize(String path) {
-    if (path.indexOf('%') < 0 && path.indexOf(';') < 0) {
+    if (path.indexOf('%') < 0 && path.indexOf(';') < 0 && !path.contains("//")) {
       return path;
     }
     StringBuilder out = new StringBuilder(path.length());
@@ -91,7 +91,9 @@ public final class PathTemplate {
       char c = path.charAt(i);
       if (c == '/') {
         inParams = false;
-        out.append(c);
+        if (out.length() == 0 || out.charAt(out.length() - 1) != '/') {
+          out.append(c); // "//" is "/" to upstreams that merge slashes (nginx, Tomcat)
+        }
       } else if (inParams) {
         continue;
       } else if (c == ';') {

@@ -63,7 +63,8 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
                 exchange.api(),
                 exchange.plan(),
                 audience != null ? audience : exchange.api().audience(),
-                exchange.endUser()));
+                exchange.endUser(),
+                exchange.tokenScopes()));
         return PolicyResult.proceed();
       } catch (SigningUnavailableException e) {
         return PolicyResult.reject(

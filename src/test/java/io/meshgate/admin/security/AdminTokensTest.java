@@ -147,4 +147,20 @@ class AdminTokensTest {
       assertThat(external.authenticateClient("admin", "s3cret")).isEmpty();
     }
   }
+
+  @Test
+  void badExternalSettingsRefuseEveryTokenInsteadOfFailingEachRequest() {
+    AdminTokens external = at(NOW);
+    external.externalIssuer = Optional.of("https://idp.example");
+    external.externalJwksUrl = Optional.of("http://idp.example/jwks");
+    external.externalAlgorithms = java.util.List.of("HS256");
+    external.externalType = Optional.empty();
+    external.jwksRefreshSeconds = 900;
+    external.unknownKidRefetchSeconds = 60;
+    external.keySets = ExternalKeySets.using(Clock.fixed(NOW, ZoneOffset.UTC));
+    external.init(); // plain http to another host: no key set is trusted
+    assertThatThrownBy(() -> external.verify("a.b.c"))
+        .isInstanceOf(AdminTokens.InvalidAdminTokenException.class)
+        .hasMessage("the admin token settings are not valid");
+  }
 }

@@ -22,7 +22,17 @@ class ExternalIdpTokensTest {
   private ExternalIdpTokens tokens(List<String> appClaims) {
     return new ExternalIdpTokens(
         new ClientAuthPolicyConfig.ExternalJwt(
-            IDP, IDP + "/jwks", List.of("orders"), null, appClaims, "at+jwt", null, null, null),
+            IDP,
+            IDP + "/jwks",
+            List.of("orders"),
+            null,
+            appClaims,
+            "application/at+jwt",
+            null,
+            null,
+            null,
+            null,
+            null),
         JwksKeys.parse(BadTokens.jwks(idpKey)),
         Clock.fixed(NOW, ZoneOffset.UTC));
   }
@@ -76,5 +86,72 @@ class ExternalIdpTokensTest {
     claims.put("azp", "shop");
     String token = BadTokens.sign(BadTokens.headerOf(idpKey, "at+jwt"), claims, idpKey);
     assertThatThrownBy(() -> tokens(null).verify(token)).hasMessage("token has no subject");
+  }
+
+  @Test
+  void aClientClaimThatIsNotAStringIsRefusedNotSkipped() {
+    assertThatThrownBy(
+            () -> tokens(null).verify(token(Map.of("azp", List.of("shop"), "client_id", "other"))))
+        .hasMessage("claim 'azp' is not a string");
+  }
+
+  @Test
+  void anOverlongSubjectIsRefused() {
+    Map<String, Object> claims = BadTokens.claims(IDP, "orders", "x".repeat(256), NOW);
+    claims.put("azp", "shop");
+    String token = BadTokens.sign(BadTokens.headerOf(idpKey, "at+jwt"), claims, idpKey);
+    assertThatThrownBy(() -> tokens(null).verify(token))
+        .hasMessage("subject longer than 255 characters");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "http://idp.example/jwks|false|jwt.jwksUrl: must be https, or http to the loopback, unless allowHttp is set (was http://idp.example/jwks)",
+        "http:///jwks|false|jwt.jwksUrl: must be an http or https URL with a host (was http:///jwks)",
+        "ftp://idp.example/jwks|true|jwt.jwksUrl: must be an http or https URL with a host (was ftp://idp.example/jwks)",
+      })
+  void aKeySetUrlAnyoneOnThePathCouldAnswerIsRefused(
+      String url, boolean allowHttp, String message) {
+    assertThatThrownBy(() -> ClientAuthPolicyFactory.jwksUrl(config(url, allowHttp)))
+        .isInstanceOf(io.meshgate.chain.InvalidPolicyConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void httpsLoopbackOrAnExplicitAllowHttpAreAccepted() {
+    assertThat(ClientAuthPolicyFactory.jwksUrl(config("https://idp.example/jwks", false)))
+        .hasHost("idp.example");
+    assertThat(ClientAuthPolicyFactory.jwksUrl(config("http://127.0.0.1:8080/jwks", false)))
+        .hasPort(8080);
+    assertThat(ClientAuthPolicyFactory.jwksUrl(config("http://keycloak.idp:8080/jwks", true)))
+        .hasHost("keycloak.idp");
+  }
+
+  private static ClientAuthPolicyConfig.ExternalJwt config(String url, boolean allowHttp) {
+    return new ClientAuthPolicyConfig.ExternalJwt(
+        IDP, url, List.of("orders"), null, null, null, null, null, null, allowHttp, null);
+  }
+
+  @Test
+  void aPrefixKeepsTheProviderToItsOwnApps() {
+    ExternalIdpTokens prefixed =
+        new ExternalIdpTokens(
+            new ClientAuthPolicyConfig.ExternalJwt(
+                IDP,
+                IDP + "/jwks",
+                List.of("orders"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "kc:"),
+            JwksKeys.parse(BadTokens.jwks(idpKey)),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    assertThat(prefixed.verify(token(Map.of("azp", "shop"))).clientId()).isEqualTo("kc:shop");
   }
 }

@@ -28,6 +28,9 @@ class PathTemplateTest {
     "/orders/{id}, /orders%2F1, false",
     "/orders/{id}, /orders/%zz, true",
     "/orders/, /orders/, true",
+    "/orders/{id}, //orders/1, true",
+    "/orders/{id}, /orders//1, true",
+    "/orders/**, //orders, true",
   })
   void matchesSegmentBySegment(String template, String path, boolean matches) {
     assertThat(PathTemplate.parse(template).matches(path)).isEqualTo(matches);
