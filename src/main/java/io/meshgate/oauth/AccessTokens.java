@@ -4,12 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.meshgate.token.GatewayKeys;
+import io.meshgate.token.GatewaySigner;
 import io.meshgate.token.InvalidTokenException;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.JwtProfile;
 import io.meshgate.token.JwtValidator;
 import io.meshgate.token.KeySource;
-import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,11 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 /**
  * Issues and verifies the OAuth access tokens apps present as bearer tokens. Verification follows
@@ -40,7 +38,7 @@ public class AccessTokens {
   public static final String CLAIM_CLIENT_ID = "client_id";
   public static final String CLAIM_SCOPE = "scope";
 
-  @Inject SigningKeys keys;
+  @Inject GatewaySigner signer;
   @Inject GatewayKeys gatewayKeys;
   @Inject Issuer issuer;
   @Inject Clock clock;
@@ -109,7 +107,6 @@ public class AccessTokens {
 
   /** Signs an access token for {@code clientId} with these scopes. */
   public String issue(String clientId, Collection<String> scopes) {
-    SigningKeys.ActiveKey key = keys.active();
     long now = clock.instant().getEpochSecond();
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer.url());
@@ -120,17 +117,7 @@ public class AccessTokens {
     claims.setExpirationTime(NumericDate.fromSeconds(now + ttlSeconds));
     claims.setJwtId(UUID.randomUUID().toString());
     claims.setClaim(CLAIM_SCOPE, String.join(" ", scopes));
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(key.alg());
-    jws.setKeyIdHeaderValue(key.kid());
-    jws.setHeader("typ", TYPE);
-    jws.setKey(key.privateKey());
-    try {
-      return jws.getCompactSerialization();
-    } catch (JoseException e) {
-      throw new IllegalStateException("Cannot sign an access token", e);
-    }
+    return signer.sign(claims, TYPE).token();
   }
 
   /** The token's claims when it is valid now; empty otherwise. Never throws for bad input. */

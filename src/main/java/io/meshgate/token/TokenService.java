@@ -20,10 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 /**
  * Mints the gateway JWTs the mesh verifies, and caches them per (app, API, plan) until shortly
@@ -40,6 +38,7 @@ public class TokenService {
   public static final String CLAIM_ACT = "act";
 
   @Inject SigningKeys keys;
+  @Inject GatewaySigner signer;
   @Inject Issuer issuer;
   @Inject Clock clock;
 
@@ -150,7 +149,6 @@ public class TokenService {
       EndUser endUser,
       String scope,
       Instant now) {
-    SigningKeys.ActiveKey key = keys.active();
     long ttl = plan.tokenTtlSeconds();
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer.url());
@@ -170,23 +168,11 @@ public class TokenService {
       actor.put("iss", endUser.issuer());
       claims.setClaim(CLAIM_ACT, actor);
     }
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(key.alg());
-    jws.setKeyIdHeaderValue(key.kid());
-    jws.setHeader("typ", "JWT");
-    jws.setKey(key.privateKey());
-    String token;
-    try {
-      token = jws.getCompactSerialization();
-    } catch (JoseException e) {
-      throw new SigningUnavailableException(
-          "Signing failed with key " + key.kid() + ": " + e.getMessage());
-    }
+    GatewaySigner.Signed signed = signer.sign(claims, "JWT");
     signatures.incrementAndGet();
     signatureCounter.inc();
     long refreshIn = Math.max(1, ttl - Math.min(refreshBeforeSeconds, ttl / 5));
-    return new Minted(token, key.kid(), now.plusSeconds(refreshIn));
+    return new Minted(signed.token(), signed.kid(), now.plusSeconds(refreshIn));
   }
 
   private record Key(

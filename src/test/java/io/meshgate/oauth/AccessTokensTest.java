@@ -3,6 +3,7 @@ package io.meshgate.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshgate.token.GatewayKeys;
+import io.meshgate.token.GatewaySigner;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.KeySource;
 import io.meshgate.token.SigningKeys;
@@ -52,7 +53,7 @@ class AccessTokensTest {
     }
     AccessTokens t = new AccessTokens();
     PublicJsonWebKey k = key;
-    t.keys =
+    SigningKeys signing =
         new SigningKeys() {
           @Override
           public ActiveKey active() {
@@ -64,7 +65,8 @@ class AccessTokensTest {
             return jwks;
           }
         };
-    GatewayKeys published = GatewayKeys.of(t.keys);
+    t.signer = GatewaySigner.of(signing);
+    GatewayKeys published = GatewayKeys.of(signing);
     java.util.Map<KeySource, KeySource> views = new java.util.concurrent.ConcurrentHashMap<>();
     t.gatewayKeys =
         new GatewayKeys() {

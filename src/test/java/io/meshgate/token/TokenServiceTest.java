@@ -51,6 +51,7 @@ class TokenServiceTest {
     issuer.configured = Optional.of("https://gw.example.com/");
     issuer.httpPort = "9080";
     service.keys = keys;
+    service.signer = GatewaySigner.of(keys);
     service.issuer = issuer;
     service.clock = clock;
     service.metrics = metrics(counted);

@@ -2,6 +2,7 @@ package io.meshgate.admin.security;
 
 import io.meshgate.token.ExternalKeySets;
 import io.meshgate.token.GatewayKeys;
+import io.meshgate.token.GatewaySigner;
 import io.meshgate.token.InvalidTokenException;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.JwksKeys;
@@ -9,7 +10,6 @@ import io.meshgate.token.JwtProfile;
 import io.meshgate.token.JwtValidator;
 import io.meshgate.token.KeySource;
 import io.meshgate.token.RemoteJwks;
-import io.meshgate.token.SigningKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,11 +22,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 /**
  * Issues and verifies admin tokens. Issued tokens are signed with the gateway's active key; by
@@ -43,7 +41,7 @@ public class AdminTokens {
   /** RFC 9068: the gateway's admin tokens are access tokens for the admin API. */
   static final String TYPE = "at+jwt";
 
-  @Inject SigningKeys keys;
+  @Inject GatewaySigner signer;
   @Inject Issuer issuer;
   @Inject Clock clock;
 
@@ -174,7 +172,6 @@ public class AdminTokens {
 
   /** Signs an admin token for a bootstrap client. */
   String issue(String clientId, Set<String> groups) {
-    SigningKeys.ActiveKey key = keys.active();
     long now = clock.instant().getEpochSecond();
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer.url());
@@ -186,17 +183,7 @@ public class AdminTokens {
     claims.setNotBefore(NumericDate.fromSeconds(now));
     claims.setExpirationTime(NumericDate.fromSeconds(now + ttlSeconds));
     claims.setJwtId(UUID.randomUUID().toString());
-    JsonWebSignature jws = new JsonWebSignature();
-    jws.setPayload(claims.toJson());
-    jws.setAlgorithmHeaderValue(key.alg());
-    jws.setKeyIdHeaderValue(key.kid());
-    jws.setHeader("typ", TYPE);
-    jws.setKey(key.privateKey());
-    try {
-      return jws.getCompactSerialization();
-    } catch (JoseException e) {
-      throw new IllegalStateException("Cannot sign an admin token", e);
-    }
+    return signer.sign(claims, TYPE).token();
   }
 
   int ttlSeconds() {

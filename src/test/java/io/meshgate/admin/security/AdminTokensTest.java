@@ -38,7 +38,7 @@ class AdminTokensTest {
   private AdminTokens at(Instant now) {
     AdminTokens t = new AdminTokens();
     PublicJsonWebKey k = key;
-    t.keys =
+    SigningKeys signing =
         new SigningKeys() {
           @Override
           public ActiveKey active() {
@@ -68,7 +68,8 @@ class AdminTokensTest {
     t.externalIssuer = Optional.empty();
     t.externalJwksUrl = Optional.empty();
     t.groupsClaim = "groups";
-    t.gatewayKeys = io.meshgate.token.GatewayKeys.of(t.keys);
+    t.gatewayKeys = io.meshgate.token.GatewayKeys.of(signing);
+    t.signer = io.meshgate.token.GatewaySigner.of(signing);
     return t;
   }
 
