@@ -40,6 +40,7 @@ public class Startup {
   @Inject io.meshgate.catalog.sync.CatalogSync sync;
   @Inject io.meshgate.limit.Limiter limiter;
   @Inject io.meshgate.token.SigningKeySync keySync;
+  @Inject io.meshgate.admin.keys.AutoRotation autoRotation;
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -101,6 +102,7 @@ public class Startup {
       catalog.publishedApis();
       sync.start();
       keySync.start();
+      autoRotation.start();
       limiter.start(installationId());
       failure = null;
       LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());
