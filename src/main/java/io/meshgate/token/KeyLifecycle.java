@@ -70,6 +70,7 @@ public final class KeyLifecycle {
 
     Map<String, KeyStatus> statuses = new LinkedHashMap<>();
     String activeKid = null;
+    Instant activeSince = null;
     Instant nextChange = null;
     boolean pending = false;
     for (int i = 0; i < scheduled.size(); i++) {
@@ -84,6 +85,7 @@ public final class KeyLifecycle {
       } else if (successor == null || successor.activatesAt().isAfter(now)) {
         state = SigningKeyState.ACTIVE;
         activeKid = key.kid();
+        activeSince = key.activatesAt();
       } else if (now.isBefore(retiresAt)) {
         state = SigningKeyState.RETIRING;
       } else {
@@ -106,7 +108,7 @@ public final class KeyLifecycle {
       }
       ordered.put(k.kid(), status);
     }
-    return new Evaluation(ordered, activeKid, nextChange, pending);
+    return new Evaluation(ordered, activeKid, activeSince, nextChange, pending);
   }
 
   private static Instant earlier(Instant a, Instant b) {
@@ -124,14 +126,24 @@ public final class KeyLifecycle {
    *
    * @param statuses per kid, in the order the keys were given
    * @param activeKid the key that signs, or null
+   * @param activeSince when it started signing, or null
    * @param nextChange the next instant at which any state changes, or null when none will
    * @param rotationPending whether a key is scheduled to activate later
    */
   public record Evaluation(
       Map<String, KeyStatus> statuses,
       String activeKid,
+      Instant activeSince,
       Instant nextChange,
       boolean rotationPending) {
+    /**
+     * Whether an automatic rotation is due at {@code now}: the active key has signed for at least
+     * {@code period} and no other key is scheduled.
+     */
+    public boolean rotationDue(Duration period, Instant now) {
+      return activeSince != null && !rotationPending && !activeSince.plus(period).isAfter(now);
+    }
+
     public SigningKeyState state(String kid) {
       KeyStatus s = statuses.get(kid);
       return s == null ? null : s.state();

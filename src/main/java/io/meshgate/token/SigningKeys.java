@@ -101,11 +101,7 @@ public class SigningKeys {
    * its activation) and no rotation is scheduled.
    */
   public boolean rotationDue(java.time.Duration period, Instant now) {
-    Loaded l = current();
-    return l.active() != null
-        && !l.evaluation().rotationPending()
-        && l.activeSince() != null
-        && !l.activeSince().plus(period).isAfter(now);
+    return current().evaluation().rotationDue(period, now);
   }
 
   /**
@@ -231,7 +227,6 @@ public class SigningKeys {
             rows,
             evaluation,
             activeKey,
-            activeRow == null ? null : activeRow.activatesAt(),
             jwks.append("]}").toString(),
             evaluation.nextChange() == null
                 ? Long.MAX_VALUE
@@ -313,14 +308,12 @@ public class SigningKeys {
       List<KeyRow> rows,
       KeyLifecycle.Evaluation evaluation,
       ActiveKey active,
-      Instant activeSince,
       String jwksJson,
       long nextChangeMillis) {
     static final Loaded EMPTY =
         new Loaded(
             List.of(),
-            new KeyLifecycle.Evaluation(java.util.Map.of(), null, null, false),
-            null,
+            new KeyLifecycle.Evaluation(java.util.Map.of(), null, null, null, false),
             null,
             "{\"keys\":[]}",
             Long.MAX_VALUE);

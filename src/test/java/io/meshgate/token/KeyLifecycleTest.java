@@ -119,4 +119,21 @@ class KeyLifecycleTest {
     Instant later = activates.plusSeconds(10);
     assertThat(lifecycle.earliestActivation(published, later)).isEqualTo(later);
   }
+
+  @Test
+  void automaticRotationIsDueAPeriodAfterTheActivationUnlessOneIsPending() {
+    Duration period = Duration.ofDays(90);
+    Instant due = T0.plus(period);
+
+    assertThat(lifecycle.evaluate(List.of(first), due).rotationDue(period, due.minus(MS)))
+        .isFalse();
+    assertThat(lifecycle.evaluate(List.of(first), due).rotationDue(period, due)).isTrue();
+    assertThat(lifecycle.evaluate(List.of(first, second), due).rotationDue(period, due)).isFalse();
+    assertThat(
+            lifecycle
+                .evaluate(List.of(first, second), activates)
+                .rotationDue(period, activates.plus(period).minus(MS)))
+        .isFalse();
+    assertThat(lifecycle.evaluate(List.of(), due).rotationDue(period, due)).isFalse();
+  }
 }

@@ -147,12 +147,7 @@ public class KeyAdmin {
     keys.lockForWrite(em);
     Instant now = now();
     List<SigningKeyEntity> all = all();
-    KeyLifecycle.Evaluation states = evaluate(all, now);
-    if (states.rotationPending() || states.activeKid() == null) {
-      return Optional.empty();
-    }
-    SigningKeyEntity active = find(all, states.activeKid());
-    if (active.getActivatesAt().plus(period).isAfter(now)) {
+    if (!evaluate(all, now).rotationDue(period, now)) {
       return Optional.empty();
     }
     return Optional.of(rotate(AUTOMATIC, new KeyRequests.Rotation(null, null)));
