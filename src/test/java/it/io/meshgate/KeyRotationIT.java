@@ -35,7 +35,10 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue #6, point 1: the gateway rotates its signing key under continuous calls from two replicas
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * Istio does) accepts every token the upstream receives. The pair runs on a database of its own, so
  * its rotations do not disturb the rest of the suite.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeyRotationIT {
   /** The mesh's JWKS refresh interval in this test, and what the gateway is told it is. */
   private static final Duration REFRESH = Duration.ofSeconds(3);
@@ -58,11 +62,12 @@ class KeyRotationIT {
   private static LibertyServer a;
   private static LibertyServer b;
   private static String adminToken;
+  private static Map<String, String> env;
 
   @BeforeAll
   static void startPair() {
     upstream = new StubUpstream();
-    Map<String, String> env = new java.util.LinkedHashMap<>(Gateways.ownDatabase("keys"));
+    env = new java.util.LinkedHashMap<>(Gateways.ownDatabase("keys"));
     env.put("MESHGATE_KEK", Gateways.randomKey());
     env.put("MESHGATE_SECRET_PEPPER", Gateways.randomKey());
     env.put("MESHGATE_ISSUER", Gateways.ISSUER);
@@ -94,6 +99,7 @@ class KeyRotationIT {
   }
 
   @Test
+  @Order(2)
   void twoRotationsUnderLoadFromTwoReplicasFailNoVerification() throws Exception {
     MeshVerifier mesh = new MeshVerifier(a);
     Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
@@ -225,6 +231,7 @@ class KeyRotationIT {
   }
 
   @Test
+  @Order(1)
   void theAdminApiListsStagesAndRefusesBadInput() {
     String viewer = AdminClient.token(a, VIEWER_ID, VIEWER_SECRET);
     HttpResponse<String> list = AdminClient.send(a, viewer, "GET", "/admin/v1/keys", null);
@@ -282,6 +289,51 @@ class KeyRotationIT {
     HttpResponse<String> audit =
         AdminClient.send(a, adminToken, "GET", "/admin/v1/audit?entityType=signing-key", null);
     assertThat(audit.body()).contains("signing-key.create", "signing-key.publish", kid);
+  }
+
+  /**
+   * A third replica with a rotation period of 1 s joins the database: it publishes a new key at
+   * once, schedules it at the earliest instant, and after it activated schedules the next one;
+   * never two pending at once. Last: it leaves a rotation pending.
+   */
+  @Test
+  @Order(3)
+  void aReplicaRotatesAutomaticallyWhenThePeriodHasPassed() {
+    Instant joined = Instant.now();
+    Map<String, String> overrides = new java.util.LinkedHashMap<>(env);
+    overrides.put("MESHGATE_KEYS_ROTATION_PERIOD", "PT1S");
+    String db = System.getProperty("meshgate.it.db", "h2");
+    try (LibertyServer c = LibertyServer.create("it-keys-" + db + "-c", overrides).start()) {
+      List<JsonObject> automatic = List.of();
+      Instant deadline = Instant.now().plus(DEADLINE);
+      // Polling the admin API is the wait: until two automatic keys exist, the first active.
+      while (Instant.now().isBefore(deadline)) {
+        automatic =
+            array(admin(a, "GET", "/admin/v1/keys", null), 200)
+                .getValuesAs(JsonObject.class)
+                .stream()
+                .filter(k -> Instant.parse(k.getString("createdAt")).isAfter(joined))
+                .toList();
+        if (automatic.size() >= 2 && automatic.get(0).getString("state").equals("active")) {
+          break;
+        }
+      }
+      assertThat(automatic).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(automatic.get(0).getString("state")).isEqualTo("active");
+      Instant previousActivation = null;
+      for (JsonObject key : automatic) {
+        Instant publishedAt = Instant.parse(key.getString("publishedAt"));
+        assertThat(Instant.parse(key.getString("activatesAt"))).isEqualTo(publishedAt.plus(LEAD));
+        if (previousActivation != null) {
+          // The next key was created only once the previous one had activated.
+          assertThat(publishedAt).isAfterOrEqualTo(previousActivation);
+        }
+        previousActivation = Instant.parse(key.getString("activatesAt"));
+      }
+      String audit =
+          admin(a, "GET", "/admin/v1/audit?actor=meshgate-automatic-rotation", null).body();
+      assertThat(audit).contains(automatic.get(0).getString("kid"), "signing-key.rotate");
+    }
   }
 
   private static void awaitSeen(Map<String, CompletableFuture<Instant>> seenVia, String kid)
