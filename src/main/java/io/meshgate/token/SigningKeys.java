@@ -217,20 +217,46 @@ public class SigningKeys {
         activeRow = row;
       }
     }
-    ActiveKey activeKey = null;
-    if (activeRow != null) {
-      ActiveKey before = previous.active();
-      activeKey = before != null && before.kid().equals(activeRow.kid()) ? before : open(activeRow);
+    // Private keys are opened when a key is scheduled (on the reload thread), not when it
+    // activates on a request thread, and an unreadable one is reported then.
+    java.util.Map<String, ActiveKey> opened = new java.util.HashMap<>();
+    for (KeyRow row : rows) {
+      boolean scheduled =
+          row.activatesAt() != null && evaluation.state(row.kid()) == SigningKeyState.PUBLISHED;
+      if (row == activeRow || scheduled) {
+        ActiveKey known = previous.opened().get(row.kid());
+        try {
+          opened.put(row.kid(), known != null ? known : open(row));
+        } catch (SigningUnavailableException e) {
+          if (row == activeRow && previous.active() == null) {
+            throw e;
+          }
+          LOG.severe(
+              "MESHGATE-KEYS: "
+                  + e.getMessage()
+                  + "; is MESHGATE_KEK the same on every replica? This replica keeps signing with"
+                  + " the key it has while the key stays in its JWKS");
+        }
+      }
     }
+    ActiveKey activeKey = activeRow == null ? null : opened.get(activeRow.kid());
+    if (activeRow != null && activeKey == null) {
+      // Still valid everywhere: a replaced key stays in every replica's JWKS while retiring.
+      activeKey = previous.active();
+      opened.put(activeKey.kid(), activeKey);
+    }
+    Instant nextChange = evaluation.nextChange();
     Loaded next =
         new Loaded(
             rows,
             evaluation,
             activeKey,
+            java.util.Map.copyOf(opened),
             jwks.append("]}").toString(),
-            evaluation.nextChange() == null
+            // Rounded up: once the clock reaches it, the stored instant has surely passed.
+            nextChange == null
                 ? Long.MAX_VALUE
-                : evaluation.nextChange().toEpochMilli());
+                : nextChange.toEpochMilli() + (nextChange.getNano() % 1_000_000 == 0 ? 0 : 1));
     loaded = next;
     logChanges(previous.evaluation(), evaluation);
     return next;
@@ -272,8 +298,14 @@ public class SigningKeys {
   }
 
   private ActiveKey open(KeyRow row) {
-    byte[] pkcs8 = new PrivateKeySeal(secrets.keyEncryptionKey()).open(row.sealed(), row.kid());
-    return new ActiveKey(row.kid(), row.alg(), privateKey(row.alg(), pkcs8));
+    try {
+      byte[] pkcs8 = new PrivateKeySeal(secrets.keyEncryptionKey()).open(row.sealed(), row.kid());
+      return new ActiveKey(row.kid(), row.alg(), privateKey(row.alg(), pkcs8));
+    } catch (RuntimeException e) {
+      // Never the key material: only which key and why (a wrong MESHGATE_KEK, a damaged row).
+      throw new SigningUnavailableException(
+          "Cannot open the private part of signing key " + row.kid() + ": " + e.getMessage());
+    }
   }
 
   /** A key row as loaded: immutable, compared whole to notice changes. */
@@ -308,6 +340,7 @@ public class SigningKeys {
       List<KeyRow> rows,
       KeyLifecycle.Evaluation evaluation,
       ActiveKey active,
+      java.util.Map<String, ActiveKey> opened,
       String jwksJson,
       long nextChangeMillis) {
     static final Loaded EMPTY =
@@ -315,6 +348,7 @@ public class SigningKeys {
             List.of(),
             new KeyLifecycle.Evaluation(java.util.Map.of(), null, null, null, false),
             null,
+            java.util.Map.of(),
             "{\"keys\":[]}",
             Long.MAX_VALUE);
   }

@@ -107,6 +107,60 @@ class SigningKeysTest {
     assertThat(keys.rotationDue(period, T0.plus(period))).isFalse();
   }
 
+  @Test
+  void aStoredInstantBetweenTwoMillisecondsSwitchesAtTheNextWholeMillisecond() {
+    SigningKeyEntity first = keys.newKey("ES256", SigningKeyState.ACTIVE, T0);
+    SigningKeyEntity second = keys.newKey("ES256", SigningKeyState.PUBLISHED, T0);
+    Instant activates = T0.plus(LEAD).plusNanos(500_000);
+    second.scheduleActivation(activates);
+    keys.load(rows(first, second));
+
+    // The hot path compares milliseconds: it switches once the stored instant has surely passed,
+    // never before it, at most a millisecond after it.
+    clock.now = activates;
+    assertThat(keys.active().kid()).isEqualTo(first.getKid());
+    clock.now = T0.plus(LEAD).plusMillis(1).minusNanos(1);
+    assertThat(keys.active().kid()).isEqualTo(first.getKid());
+    clock.now = T0.plus(LEAD).plusMillis(1);
+    assertThat(keys.active().kid()).isEqualTo(second.getKid());
+  }
+
+  @Test
+  void aScheduledKeyThatCannotBeOpenedIsPublishedButTheOldKeyKeepsSigning() {
+    SigningKeyEntity first = keys.newKey("ES256", SigningKeyState.ACTIVE, T0);
+    keys.load(rows(first));
+    SigningKeyEntity next = keys.newKey("ES256", SigningKeyState.PUBLISHED, T0);
+    next.scheduleActivation(T0.plus(LEAD));
+    SigningKeys.KeyRow damaged =
+        new SigningKeys.KeyRow(
+            next.getKid(),
+            "ES256",
+            next.getPublicJwk(),
+            first.getPrivateKeySealed(),
+            next.getPublishedAt(),
+            next.getActivatesAt());
+
+    keys.load(List.of(SigningKeys.KeyRow.of(first), damaged));
+    assertThat(keys.jwksJson()).contains(next.getKid());
+
+    clock.now = T0.plus(LEAD);
+    assertThat(keys.active().kid()).isEqualTo(first.getKid());
+    assertThat(keys.jwksJson()).contains(first.getKid(), next.getKid());
+  }
+
+  @Test
+  void anActiveKeyThatCannotBeOpenedAtStartFailsTheLoad() {
+    SigningKeyEntity first = keys.newKey("ES256", SigningKeyState.ACTIVE, T0);
+    SigningKeys.KeyRow damaged =
+        new SigningKeys.KeyRow(
+            "other-kid", "ES256", first.getPublicJwk(), first.getPrivateKeySealed(), T0, T0);
+
+    assertThatThrownBy(() -> keys.load(List.of(damaged)))
+        .isInstanceOf(SigningUnavailableException.class)
+        .hasMessageStartingWith("Cannot open the private part of signing key other-kid: ");
+    assertThat(keys.hasActiveKey()).isFalse();
+  }
+
   private static List<SigningKeys.KeyRow> rows(SigningKeyEntity... entities) {
     return java.util.Arrays.stream(entities).map(SigningKeys.KeyRow::of).toList();
   }
