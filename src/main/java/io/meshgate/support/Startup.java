@@ -39,6 +39,8 @@ public class Startup {
   @Inject CatalogCache catalog;
   @Inject io.meshgate.catalog.sync.CatalogSync sync;
   @Inject io.meshgate.limit.Limiter limiter;
+  @Inject io.meshgate.token.SigningKeySync keySync;
+  @Inject io.meshgate.admin.keys.AutoRotation autoRotation;
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -99,6 +101,8 @@ public class Startup {
       catalog.invalidateAll();
       catalog.publishedApis();
       sync.start();
+      keySync.start();
+      autoRotation.start();
       limiter.start(installationId());
       failure = null;
       LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());

@@ -10,7 +10,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A signing key: its public JWK in clear, its private key sealed with the key-encryption key. */
+/**
+ * A signing key: its public JWK in clear, its private key sealed with the key-encryption key. Its
+ * state is derived from {@code publishedAt} and {@code activatesAt} by {@link KeyLifecycle}; the
+ * {@code state} column only records what the key was created as.
+ */
 @Entity
 @Table(name = "signing_key")
 public class SigningKeyEntity {
@@ -42,6 +46,9 @@ public class SigningKeyEntity {
   @Column(name = "retired_at")
   private Instant retiredAt;
 
+  @Column(name = "activates_at")
+  private Instant activatesAt;
+
   protected SigningKeyEntity() {}
 
   public SigningKeyEntity(
@@ -60,7 +67,32 @@ public class SigningKeyEntity {
     if (state == SigningKeyState.ACTIVE) {
       this.publishedAt = now;
       this.activatedAt = now;
+      this.activatesAt = now;
+    } else if (state == SigningKeyState.PUBLISHED) {
+      this.publishedAt = now;
     }
+  }
+
+  /** Puts the key in the JWKS from {@code now} on. */
+  public void publish(Instant now) {
+    this.publishedAt = now;
+  }
+
+  /** Makes the key sign from {@code at} on (checked against the lifecycle by the caller). */
+  public void scheduleActivation(Instant at) {
+    this.activatesAt = at;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Instant getPublishedAt() {
+    return publishedAt;
+  }
+
+  public Instant getActivatesAt() {
+    return activatesAt;
   }
 
   public Long getId() {

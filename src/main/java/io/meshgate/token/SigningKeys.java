@@ -10,9 +10,9 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwk.EcJwkGenerator;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -24,7 +24,9 @@ import org.jose4j.lang.JoseException;
 /**
  * The gateway's signing keys, kept in the database so every replica signs with the same key and
  * serves the same JWKS. On first start with no key, one is generated (ES256 unless configured
- * otherwise) and stored with its private part sealed under the key-encryption key.
+ * otherwise) and stored with its private part sealed under the key-encryption key. Which key signs
+ * and which are in the JWKS follows from the instants stored with the keys ({@link KeyLifecycle}),
+ * so every replica switches at the same instant.
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -36,18 +38,17 @@ public class SigningKeys {
   @Inject ServerSecrets secrets;
   @Inject Clock clock;
 
-  @Inject
-  @ConfigProperty(
-      name = "meshgate.token.algorithm",
-      defaultValue = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
-  String algorithm;
+  @Inject KeySettings settings;
 
-  private volatile ActiveKey active;
-  private volatile String jwksJson = "{\"keys\":[]}";
+  /** What this replica loaded and derived; replaced whole, never changed in place. */
+  private volatile Loaded loaded = Loaded.EMPTY;
 
-  /** The key that signs now. */
+  /**
+   * The key that signs now. Called on every proxied request: it only compares the clock with the
+   * next stored instant at which a key changes state, and re-derives the states once it passed.
+   */
   public ActiveKey active() {
-    ActiveKey key = active;
+    ActiveKey key = current().active();
     if (key == null) {
       throw new SigningUnavailableException("No active signing key");
     }
@@ -55,7 +56,7 @@ public class SigningKeys {
   }
 
   public boolean hasActiveKey() {
-    return active != null;
+    return current().active() != null;
   }
 
   /**
@@ -85,15 +86,29 @@ public class SigningKeys {
 
   private record Resolver(String json, org.jose4j.keys.resolvers.VerificationKeyResolver keys) {}
 
-  /** The JWK Set of every published key, public parameters only. */
+  /** The JWK Set of every published, active and retiring key, public parameters only. */
   public String jwksJson() {
-    return jwksJson;
+    return current().jwksJson();
+  }
+
+  /** The key states this replica derived at the last change, as of now. */
+  public KeyLifecycle.Evaluation evaluation() {
+    return current().evaluation();
+  }
+
+  /**
+   * Whether automatic rotation is due: the active key has signed for at least {@code period} (since
+   * its activation) and no rotation is scheduled.
+   */
+  public boolean rotationDue(java.time.Duration period, Instant now) {
+    return current().evaluation().rotationDue(period, now);
   }
 
   /**
    * Creates the first key when the database has none. Two replicas racing on an empty database both
    * try; the {@code key_bootstrap} primary key lets one commit and the other fail, after which it
-   * simply loads the winner's key.
+   * simply loads the winner's key. The first key is active at once: nothing trusted the gateway
+   * before, so no verifier can miss it.
    */
   @Transactional
   public void createFirstKeyIfNone() {
@@ -102,7 +117,25 @@ public class SigningKeys {
     if (existing.longValue() > 0) {
       return;
     }
-    String alg = algorithm.trim().toUpperCase(java.util.Locale.ROOT);
+    String alg = settings.algorithm();
+    SigningKeyEntity key =
+        newKey(
+            alg,
+            SigningKeyState.ACTIVE,
+            clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    em.createNativeQuery("insert into key_bootstrap (id, kid) values (1, ?1)")
+        .setParameter(1, key.getKid())
+        .executeUpdate();
+    em.persist(key);
+    LOG.info(
+        "MESHGATE-KEYS: generated the first signing key, kid=" + key.getKid() + ", alg=" + alg);
+  }
+
+  /**
+   * A new key pair as an unsaved row, its private part sealed; {@code state} is {@code STAGED},
+   * {@code PUBLISHED} (published at {@code now}) or {@code ACTIVE} (only for the first key).
+   */
+  public SigningKeyEntity newKey(String alg, SigningKeyState state, Instant now) {
     PublicJsonWebKey jwk = generate(alg);
     String kid = thumbprint(jwk);
     jwk.setKeyId(kid);
@@ -111,44 +144,213 @@ public class SigningKeys {
     String publicJson = jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     String sealed =
         new PrivateKeySeal(secrets.keyEncryptionKey()).seal(jwk.getPrivateKey().getEncoded(), kid);
-    em.createNativeQuery("insert into key_bootstrap (id, kid) values (1, ?1)")
-        .setParameter(1, kid)
-        .executeUpdate();
-    em.persist(
-        new SigningKeyEntity(
-            kid, alg, publicJson, sealed, SigningKeyState.ACTIVE, clock.instant()));
-    LOG.info("MESHGATE-KEYS: generated the first signing key, kid=" + kid + ", alg=" + alg);
+    return new SigningKeyEntity(kid, alg, publicJson, sealed, state, now);
   }
 
-  /** Loads the active key and the JWKS from the database. */
+  /**
+   * Serializes key writes across replicas: locks the one {@code signing_key_lock} row until the
+   * calling transaction ends. Call first in every transaction that adds, publishes or schedules a
+   * key.
+   */
+  public void lockForWrite(EntityManager writer) {
+    writer
+        .createNativeQuery("update signing_key_lock set locked_at = ?1 where id = 1")
+        .setParameter(1, clock.instant())
+        .executeUpdate();
+  }
+
+  /**
+   * Re-reads the keys from the database. Runs at start and every {@code
+   * meshgate.keys.reload-interval}, so a key published on another replica is served here soon
+   * after; when the rows did not change only the clock is compared.
+   */
   @Transactional
   public void reload() {
-    List<SigningKeyEntity> keys =
-        em.createQuery("select k from SigningKeyEntity k order by k.id", SigningKeyEntity.class)
-            .getResultList();
-    StringBuilder jwks = new StringBuilder("{\"keys\":[");
-    boolean first = true;
-    SigningKeyEntity newestActive = null;
-    for (SigningKeyEntity key : keys) {
-      if (key.getState().inJwks()) {
-        jwks.append(first ? "" : ",").append(key.getPublicJwk());
-        first = false;
-      }
-      if (key.getState() == SigningKeyState.ACTIVE) {
-        newestActive = key;
-      }
-    }
-    jwksJson = jwks.append("]}").toString();
-    if (newestActive == null) {
-      active = null;
+    List<KeyRow> rows =
+        em
+            .createQuery("select k from SigningKeyEntity k order by k.id", SigningKeyEntity.class)
+            .getResultList()
+            .stream()
+            .map(KeyRow::of)
+            .toList();
+    load(rows);
+  }
+
+  /** Replaces the loaded rows (package-private for tests: no database). */
+  synchronized void load(List<KeyRow> rows) {
+    Loaded previous = loaded;
+    if (rows.equals(previous.rows()) && clock.millis() < previous.nextChangeMillis()) {
       return;
     }
-    byte[] pkcs8 =
-        new PrivateKeySeal(secrets.keyEncryptionKey())
-            .open(newestActive.getPrivateKeySealed(), newestActive.getKid());
-    active =
-        new ActiveKey(
-            newestActive.getKid(), newestActive.getAlg(), privateKey(newestActive.getAlg(), pkcs8));
+    derive(rows, previous);
+  }
+
+  private Loaded current() {
+    Loaded l = loaded;
+    if (clock.millis() >= l.nextChangeMillis()) {
+      l = rederive(l);
+    }
+    return l;
+  }
+
+  private synchronized Loaded rederive(Loaded seen) {
+    Loaded now = loaded;
+    if (now != seen || clock.millis() < now.nextChangeMillis()) {
+      return now;
+    }
+    return derive(now.rows(), now);
+  }
+
+  private Loaded derive(List<KeyRow> rows, Loaded previous) {
+    Instant now = clock.instant();
+    KeyLifecycle.Evaluation evaluation =
+        lifecycle().evaluate(rows.stream().map(KeyRow::times).toList(), now);
+    StringBuilder jwks = new StringBuilder("{\"keys\":[");
+    boolean first = true;
+    KeyRow activeRow = null;
+    for (KeyRow row : rows) {
+      if (evaluation.state(row.kid()).inJwks()) {
+        jwks.append(first ? "" : ",").append(row.publicJwk());
+        first = false;
+      }
+      if (row.kid().equals(evaluation.activeKid())) {
+        activeRow = row;
+      }
+    }
+    // Private keys are opened when a key is scheduled (on the reload thread), not when it
+    // activates on a request thread, and an unreadable one is reported then.
+    java.util.Map<String, ActiveKey> opened = new java.util.HashMap<>();
+    for (KeyRow row : rows) {
+      boolean scheduled =
+          row.activatesAt() != null && evaluation.state(row.kid()) == SigningKeyState.PUBLISHED;
+      if (row == activeRow || scheduled) {
+        ActiveKey known = previous.opened().get(row.kid());
+        try {
+          opened.put(row.kid(), known != null ? known : open(row));
+        } catch (SigningUnavailableException e) {
+          if (row == activeRow && previous.active() == null) {
+            throw e;
+          }
+          LOG.severe(
+              "MESHGATE-KEYS: "
+                  + e.getMessage()
+                  + "; is MESHGATE_KEK the same on every replica? This replica keeps signing with"
+                  + " the key it has while the key stays in its JWKS");
+        }
+      }
+    }
+    ActiveKey activeKey = activeRow == null ? null : opened.get(activeRow.kid());
+    if (activeRow != null && activeKey == null) {
+      // Still valid everywhere: a replaced key stays in every replica's JWKS while retiring.
+      activeKey = previous.active();
+      opened.put(activeKey.kid(), activeKey);
+    }
+    Instant nextChange = evaluation.nextChange();
+    Loaded next =
+        new Loaded(
+            rows,
+            evaluation,
+            activeKey,
+            java.util.Map.copyOf(opened),
+            jwks.append("]}").toString(),
+            // Rounded up: once the clock reaches it, the stored instant has surely passed.
+            nextChange == null
+                ? Long.MAX_VALUE
+                : nextChange.toEpochMilli() + (nextChange.getNano() % 1_000_000 == 0 ? 0 : 1));
+    loaded = next;
+    logChanges(previous.evaluation(), evaluation);
+    return next;
+  }
+
+  private KeyLifecycle lifecycle() {
+    KeyLifecycle l = lifecycle;
+    if (l == null) {
+      l = settings.lifecycle();
+      lifecycle = l;
+    }
+    return l;
+  }
+
+  private volatile KeyLifecycle lifecycle;
+
+  /** Package-private for tests that build this class with {@code new}. */
+  void useLifecycle(KeyLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+  }
+
+  private static void logChanges(KeyLifecycle.Evaluation before, KeyLifecycle.Evaluation after) {
+    for (KeyLifecycle.KeyStatus status : after.statuses().values()) {
+      SigningKeyState was = before.state(status.kid());
+      SigningKeyState is = status.state();
+      if (was == is || (was == null && is == SigningKeyState.STAGED)) {
+        continue;
+      }
+      LOG.info(
+          "MESHGATE-KEYS: signing key "
+              + status.kid()
+              + " is "
+              + is
+              + (was == null ? "" : " (was " + was + ")")
+              + " on this replica"
+              + (is == SigningKeyState.RETIRED ? "; removed from the JWKS" : "")
+              + (is == SigningKeyState.ACTIVE ? "; it signs from now on" : ""));
+    }
+  }
+
+  private ActiveKey open(KeyRow row) {
+    try {
+      byte[] pkcs8 = new PrivateKeySeal(secrets.keyEncryptionKey()).open(row.sealed(), row.kid());
+      return new ActiveKey(row.kid(), row.alg(), privateKey(row.alg(), pkcs8));
+    } catch (RuntimeException e) {
+      // Never the key material: only which key and why (a wrong MESHGATE_KEK, a damaged row).
+      throw new SigningUnavailableException(
+          "Cannot open the private part of signing key " + row.kid() + ": " + e.getMessage());
+    }
+  }
+
+  /** A key row as loaded: immutable, compared whole to notice changes. */
+  record KeyRow(
+      String kid,
+      String alg,
+      String publicJwk,
+      String sealed,
+      Instant publishedAt,
+      Instant activatesAt) {
+    static KeyRow of(SigningKeyEntity e) {
+      return new KeyRow(
+          e.getKid(),
+          e.getAlg(),
+          e.getPublicJwk(),
+          e.getPrivateKeySealed(),
+          e.getPublishedAt(),
+          e.getActivatesAt());
+    }
+
+    KeyLifecycle.KeyTimes times() {
+      return new KeyLifecycle.KeyTimes(kid, publishedAt, activatesAt);
+    }
+
+    @Override
+    public String toString() {
+      return "KeyRow[kid=" + kid + "]";
+    }
+  }
+
+  private record Loaded(
+      List<KeyRow> rows,
+      KeyLifecycle.Evaluation evaluation,
+      ActiveKey active,
+      java.util.Map<String, ActiveKey> opened,
+      String jwksJson,
+      long nextChangeMillis) {
+    static final Loaded EMPTY =
+        new Loaded(
+            List.of(),
+            new KeyLifecycle.Evaluation(java.util.Map.of(), null, null, null, false),
+            null,
+            java.util.Map.of(),
+            "{\"keys\":[]}",
+            Long.MAX_VALUE);
   }
 
   private static PublicJsonWebKey generate(String alg) {

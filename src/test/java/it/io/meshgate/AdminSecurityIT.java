@@ -39,6 +39,7 @@ class AdminSecurityIT {
         Arguments.of("GET", "/admin/v1/apps"),
         Arguments.of("GET", "/admin/v1/subscriptions"),
         Arguments.of("GET", "/admin/v1/audit"),
+        Arguments.of("GET", "/admin/v1/keys"),
         Arguments.of("POST", "/admin/v1/apis"),
         Arguments.of("POST", "/admin/v1/products"),
         Arguments.of("POST", "/admin/v1/apps"),
@@ -48,7 +49,8 @@ class AdminSecurityIT {
         Arguments.of("POST", "/admin/v1/subscriptions/999999/approve"),
         Arguments.of("POST", "/admin/v1/apps/999999/credentials"),
         Arguments.of("POST", "/admin/v1/products/999999/plans"),
-        Arguments.of("POST", "/admin/v1/apis/999999/publish"));
+        Arguments.of("POST", "/admin/v1/apis/999999/publish"),
+        Arguments.of("POST", "/admin/v1/keys/no-such-kid/publish"));
   }
 
   @ParameterizedTest
@@ -110,7 +112,11 @@ class AdminSecurityIT {
     HttpResponse<String> doc = Http.get(gw.server().adminUri("/openapi"));
     assertThat(doc.statusCode()).isEqualTo(200);
     assertThat(doc.body())
-        .contains("/admin/v1/apis:", "/admin/v1/subscriptions/{id}/approve:", "/oauth2/token:")
+        .contains(
+            "/admin/v1/apis:",
+            "/admin/v1/subscriptions/{id}/approve:",
+            "/oauth2/token:",
+            "/admin/v1/keys/rotation:")
         .doesNotContain("{path");
     assertThat(Http.get(gw.server().adminUri("/openapi/ui/")).statusCode()).isEqualTo(200);
   }

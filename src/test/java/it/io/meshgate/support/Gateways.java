@@ -129,15 +129,31 @@ public final class Gateways {
   }
 
   private Map<String, String> database() {
+    return database(db, PG_SCHEMA, Path.of("target", "it-h2"));
+  }
+
+  /**
+   * The settings of a database of its own named {@code name} (emptied first), on the kind this
+   * failsafe execution tests: for tests that change what every server on a database shares (the
+   * signing keys) without disturbing the suite's shared server.
+   */
+  public static Map<String, String> ownDatabase(String name) {
+    return database(
+        System.getProperty("meshgate.it.db", "h2"),
+        PG_SCHEMA + "_" + name,
+        Path.of("target", "it-h2-" + name));
+  }
+
+  private static Map<String, String> database(String kind, String schema, Path h2Dir) {
     Map<String, String> vars = new LinkedHashMap<>();
-    if (db.equals("postgresql")) {
-      resetPostgresSchema();
+    if (kind.equals("postgresql")) {
+      resetPostgresSchema(schema);
       vars.put("DB_KIND", "postgresql");
-      vars.put("DB_URL", PG_URL + "?currentSchema=" + PG_SCHEMA);
+      vars.put("DB_URL", PG_URL + "?currentSchema=" + schema);
       vars.put("DB_USER", "postgres");
       vars.put("DB_PASSWORD", "");
     } else {
-      Path dir = Path.of("target", "it-h2").toAbsolutePath();
+      Path dir = h2Dir.toAbsolutePath();
       deleteQuietly(dir);
       // AUTO_SERVER lets a second replica open the same file database.
       vars.put("DB_KIND", "h2");
@@ -192,11 +208,11 @@ public final class Gateways {
    * Starts from an empty schema. Without PostgreSQL the suite is skipped on a developer machine but
    * fails under CI=true: CI must prove the PostgreSQL path.
    */
-  private static void resetPostgresSchema() {
+  private static void resetPostgresSchema(String schema) {
     try (Connection c = DriverManager.getConnection(PG_URL, "postgres", "");
         Statement s = c.createStatement()) {
-      s.execute("drop schema if exists " + PG_SCHEMA + " cascade");
-      s.execute("create schema " + PG_SCHEMA);
+      s.execute("drop schema if exists " + schema + " cascade");
+      s.execute("create schema " + schema);
     } catch (SQLException e) {
       String why = "PostgreSQL at " + PG_URL + " is not reachable: " + e.getMessage();
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -296,16 +312,22 @@ public final class Gateways {
         }
         """
             .formatted(stub, closedPort);
+    return seedFile(seed);
+  }
+
+  /** Writes a catalog seed (JSON) to a temporary file for {@code MESHGATE_SEED_FILE}. */
+  public static Path seedFile(String json) {
     try {
       Path file = Files.createTempFile("meshgate-it-seed", ".json");
-      Files.writeString(file, seed);
+      Files.writeString(file, json);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static String randomKey() {
+  /** 32 random bytes, base64: a key-encryption key or a pepper. */
+  public static String randomKey() {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return Base64.getEncoder().encodeToString(key);

@@ -34,6 +34,7 @@ public final class StubUpstream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(16);
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+  private volatile java.util.function.Consumer<Received> listener = r -> {};
 
   public StubUpstream() {
     // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
@@ -51,6 +52,14 @@ public final class StubUpstream implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * Called with every request on receipt, on the thread serving it (before the answer is sent), as
+   * a mesh sidecar would check it.
+   */
+  public void onRequest(java.util.function.Consumer<Received> listener) {
+    this.listener = listener;
   }
 
   /** Every request received whose raw path contains {@code marker}. */
@@ -88,7 +97,9 @@ public final class StubUpstream implements AutoCloseable {
     exchange
         .getRequestHeaders()
         .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
-    received.add(new Received(exchange.getRequestMethod(), raw, headers, body));
+    Received r = new Received(exchange.getRequestMethod(), raw, headers, body);
+    received.add(r);
+    listener.accept(r);
 
     String path = exchange.getRequestURI().getRawPath();
     Headers out = exchange.getResponseHeaders();
