@@ -123,4 +123,13 @@ public final class HeaderList {
   public int size() {
     return names.size();
   }
+
+  /** Bytes of the fields as an HTTP/1.1 header block: each name, value, ": " and CRLF. */
+  public long wireSize() {
+    long size = 0;
+    for (int i = 0; i < names.size(); i++) {
+      size += names.get(i).length() + values.get(i).length() + 4;
+    }
+    return size;
+  }
 }

@@ -44,6 +44,7 @@ public class Gateway {
   public static final String ROUTE_NOT_FOUND = "ROUTE_NOT_FOUND";
   public static final String INVALID_PATH = "INVALID_PATH";
   public static final String REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE";
+  public static final String REQUEST_HEADERS_TOO_LARGE = "REQUEST_HEADERS_TOO_LARGE";
   public static final String API_MISCONFIGURED = "API_MISCONFIGURED";
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
@@ -56,6 +57,14 @@ public class Gateway {
   @Inject
   @ConfigProperty(name = "meshgate.proxy.max-request-bytes", defaultValue = "10485760")
   long maxRequestBytes;
+
+  /**
+   * Largest header block sent upstream. Envoy refuses more than 60 KiB by default, so a larger one
+   * would fail at the mesh's sidecar instead of with a clear answer from the gateway.
+   */
+  @Inject
+  @ConfigProperty(name = "meshgate.proxy.max-upstream-header-bytes", defaultValue = "61440")
+  long maxUpstreamHeaderBytes;
 
   /** Proxies whose X-Forwarded-For we extend instead of replacing (CIDR list). */
   @Inject
@@ -130,16 +139,27 @@ public class Gateway {
       }
       PolicyResult result = chain.apply(exchange);
       if (result instanceof PolicyResult.Reject reject) {
-        Map<String, String> headers = reject.headers();
-        if (exchange.hasResponseHeaders()) {
-          Map<String, String> merged = new java.util.LinkedHashMap<>();
-          exchange.responseHeaders().forEach(merged::put);
-          merged.putAll(reject.headers());
-          headers = merged;
-        }
+        Map<String, String> headers = ownResponseHeaders(exchange);
+        headers.putAll(reject.headers());
         send(
             resp,
             new Problem(reject.status(), reject.errorKey(), reject.message(), headers),
+            requestId);
+        return;
+      }
+      long headerBytes = exchange.upstreamHeaders().wireSize();
+      if (headerBytes > maxUpstreamHeaderBytes) {
+        send(
+            resp,
+            new Problem(
+                431,
+                REQUEST_HEADERS_TOO_LARGE,
+                "The request's headers make "
+                    + headerBytes
+                    + " bytes to forward, more than the "
+                    + maxUpstreamHeaderBytes
+                    + " this gateway sends upstream",
+                ownResponseHeaders(exchange)),
             requestId);
         return;
       }
@@ -181,6 +201,15 @@ public class Gateway {
             requestId);
       }
     }
+  }
+
+  /** The headers the policies set for the caller (rate-limit state), for a refusal after them. */
+  private static Map<String, String> ownResponseHeaders(ExchangeContext exchange) {
+    Map<String, String> own = new java.util.LinkedHashMap<>();
+    if (exchange.hasResponseHeaders()) {
+      exchange.responseHeaders().forEach(own::put);
+    }
+    return own;
   }
 
   private Problem tooLarge() {

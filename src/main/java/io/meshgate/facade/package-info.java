@@ -7,6 +7,8 @@
  *       percent-encoded), which could climb out of the upstream's base path.
  *   <li>{@code REQUEST_TOO_LARGE} (413): the body is over {@code meshgate.proxy.max-request-bytes};
  *       nothing was sent upstream.
+ *   <li>{@code REQUEST_HEADERS_TOO_LARGE} (431): the headers to forward, once the policies have
+ *       run, are over {@code meshgate.proxy.max-upstream-header-bytes}; nothing was sent upstream.
  *   <li>{@code API_MISCONFIGURED} (502): the API's stored policy config no longer builds a chain.
  *   <li>{@code UPSTREAM_UNAVAILABLE} (502): the upstream refused the connection or failed.
  *   <li>{@code UPSTREAM_TIMEOUT} (504): the upstream did not connect or answer in time.

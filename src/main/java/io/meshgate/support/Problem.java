@@ -56,6 +56,7 @@ public record Problem(
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";

@@ -86,4 +86,14 @@ class HeaderListTest {
     list.forEach((n, v) -> out.add(n + "=" + v));
     return out;
   }
+
+  @Test
+  void wireSizeCountsEachFieldAsAnHttp11Line() {
+    HeaderList h = new HeaderList();
+    assertThat(h.wireSize()).isZero();
+    h.add("X-Pad", "abc");
+    h.add("x-pad", "de");
+    // "X-Pad: abc\r\n" + "x-pad: de\r\n"
+    assertThat(h.wireSize()).isEqualTo(12 + 11);
+  }
 }

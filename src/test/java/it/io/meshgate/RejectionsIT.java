@@ -131,6 +131,34 @@ class RejectionsIT {
   }
 
   @Test
+  void headersOverWhatTheMeshAcceptsAre431AndNeverForwarded() {
+    String marker = UUID.randomUUID().toString();
+    HttpResponse<String> r =
+        Http.get(
+            gw.server().uri("/orders/" + marker),
+            "X-API-Key",
+            "orders-key-1",
+            "X-Pad-1",
+            "a".repeat(31_000),
+            "X-Pad-2",
+            "a".repeat(31_000));
+    assertProblem(r, 431, "REQUEST_HEADERS_TOO_LARGE");
+    assertThat(r.body()).contains("61440");
+    assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
+
+    String fits = UUID.randomUUID().toString();
+    HttpResponse<String> ok =
+        Http.get(
+            gw.server().uri("/orders/" + fits),
+            "X-API-Key",
+            "orders-key-1",
+            "X-Pad",
+            "a".repeat(31_000));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(gw.upstream().requestsContaining(fits)).hasSize(1);
+  }
+
+  @Test
   void methodsThatAreNotProxiedAre405WithAllowAndNeverReachTheUpstream() {
     String response =
         Http.raw(
