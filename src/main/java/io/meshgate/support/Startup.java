@@ -58,12 +58,24 @@ public class Startup {
   @ConfigProperty(name = "meshgate.seed.file")
   Optional<String> seedFile;
 
+  @Inject
+  @ConfigProperty(name = "meshgate.proxy.max-request-bytes", defaultValue = "10485760")
+  long maxRequestBytes;
+
+  /** Liberty's limit on a whole request (a server.xml variable, which MP Config also reads). */
+  @Inject
+  @ConfigProperty(name = "HTTP_MAX_MESSAGE_BYTES")
+  Optional<Long> maxMessageBytes;
+
   private volatile String failure = "starting";
   private int attempts;
 
   @Resource jakarta.enterprise.concurrent.ManagedScheduledExecutorService scheduler;
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    maxMessageBytes
+        .flatMap(limit -> RequestLimits.mismatch(maxRequestBytes, limit))
+        .ifPresent(why -> LOG.warning("MESHGATE-CONFIG: " + why));
     attempt();
   }
 

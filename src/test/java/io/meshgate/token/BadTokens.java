@@ -274,14 +274,6 @@ public final class BadTokens {
     return bad;
   }
 
-  /**
-   * Whether the token is larger than an HTTP server lets a header field be (Liberty: 32 KiB by
-   * default), so that over HTTP it is refused before the application sees it.
-   */
-  public static boolean overHeaderLimit(Bad bad) {
-    return bad.token().length() > 32768;
-  }
-
   private Bad zeroSignature() {
     String input = b64(json(header)) + "." + b64(JsonUtil.toJson(claims));
     if (signer.alg().equals("ES256")) {

@@ -159,6 +159,35 @@ class RejectionsIT {
   }
 
   @Test
+  void aHeaderBlockOverTheRequestLimitIsRefusedByLibertyAndNothingIsSentUpstream() {
+    // Megabyte header fields are allowed (HTTP_MAX_HEADER_FIELD_BYTES leaves room for a 1 MiB
+    // token), but not a header block over HTTP_MAX_MESSAGE_BYTES: that bounds what one connection
+    // can make the server hold. Headers just over the limit, so the refusal comes once all is read.
+    String marker = UUID.randomUUID().toString();
+    StringBuilder head =
+        new StringBuilder(
+            "GET /orders/" + marker + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1");
+    String field = "a".repeat(1_000_000);
+    int fields = (int) (Gateways.HTTP_MAX_MESSAGE_BYTES / 1_000_000);
+    for (int i = 0; i < fields; i++) {
+      head.append("\r\nX-Pad-").append(i).append(": ").append(field);
+    }
+    head.append("\r\nX-Pad-last: ")
+        .append("a".repeat((int) (Gateways.HTTP_MAX_MESSAGE_BYTES % 1_000_000) + 1));
+    assertThat(head.length()).isGreaterThan((int) Gateways.HTTP_MAX_MESSAGE_BYTES);
+
+    assertThat(Http.raw(gw.server().port(), head.toString(), null)).startsWith("HTTP/1.1 413");
+    assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
+
+    // A megabyte field in a block under the limit reaches meshgate, which answers it.
+    String big = UUID.randomUUID().toString();
+    HttpResponse<String> r =
+        Http.get(gw.server().uri("/orders/" + big), "X-API-Key", "orders-key-1", "X-Pad", field);
+    assertProblem(r, 431, "REQUEST_HEADERS_TOO_LARGE");
+    assertThat(gw.upstream().requestsContaining(big)).isEmpty();
+  }
+
+  @Test
   void methodsThatAreNotProxiedAre405WithAllowAndNeverReachTheUpstream() {
     String response =
         Http.raw(

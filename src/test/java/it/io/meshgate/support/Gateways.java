@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Assumptions;
 public final class Gateways {
   public static final String ISSUER = "https://meshgate.it.example";
   public static final int MAX_REQUEST_BYTES = 65536;
+
+  /** Liberty's limit on a request's header bytes plus declared body: server.xml's default. */
+  public static final long HTTP_MAX_MESSAGE_BYTES = 11_665_408;
+
   public static final String ADMIN_CLIENT_ID = "it-admin";
   public static final String ADMIN_CLIENT_SECRET = "it-admin-" + java.util.UUID.randomUUID();
   public static final String VIEWER_CLIENT_ID = "it-viewer";
