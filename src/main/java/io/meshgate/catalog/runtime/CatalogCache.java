@@ -17,6 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class CatalogCache {
+  /** Length of the {@code app.client_id} column. */
+  public static final int MAX_CLIENT_ID_LENGTH = 100;
 
   @Inject CatalogReader reader;
 
@@ -63,7 +65,15 @@ public class CatalogCache {
     return appsById.get(appId, reader::appById);
   }
 
+  /**
+   * The app with this client id. An id longer than any stored one (the column holds {@value
+   * #MAX_CLIENT_ID_LENGTH} characters) is answered without a query and without a cache entry, so
+   * callers cannot fill the cache with megabyte-long made-up ids.
+   */
   public Optional<AppSnapshot> appByClientId(String clientId) {
+    if (clientId.length() > MAX_CLIENT_ID_LENGTH) {
+      return Optional.empty();
+    }
     return appsByClientId.get(clientId, reader::appByClientId);
   }
 

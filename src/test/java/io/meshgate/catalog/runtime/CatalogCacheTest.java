@@ -34,6 +34,17 @@ class CatalogCacheTest {
   }
 
   @Test
+  void aClientIdLongerThanAnyStoredOneIsNeitherLookedUpNorCached() {
+    FakeCatalog catalog = new FakeCatalog();
+    String longest = "a".repeat(CatalogCache.MAX_CLIENT_ID_LENGTH);
+
+    assertThat(catalog.cache().appByClientId(longest + "b")).isEmpty();
+    assertThat(catalog.reads()).isZero();
+    assertThat(catalog.cache().appByClientId(longest)).isEmpty();
+    assertThat(catalog.reads()).isEqualTo(1);
+  }
+
+  @Test
   void invalidateAllReloadsEverything() {
     AppSnapshot app = new AppSnapshot(7L, "shop", "shop", AppState.ACTIVE, null, List.of());
     FakeCatalog catalog = new FakeCatalog().api(api(1, "/a"));
