@@ -59,12 +59,21 @@ public class Gateway {
   long maxRequestBytes;
 
   /**
-   * Largest header block sent upstream. Envoy refuses more than 60 KiB by default, so a larger one
-   * would fail at the mesh's sidecar instead of with a clear answer from the gateway.
+   * Largest request head sent upstream: method, request target and header fields. Envoy refuses a
+   * head over 60 KiB by default; the default leaves 4 KiB of it for what the HTTP client and the
+   * sidecars add, so an oversized call fails here with a clear answer instead of at the mesh.
    */
   @Inject
-  @ConfigProperty(name = "meshgate.proxy.max-upstream-header-bytes", defaultValue = "61440")
+  @ConfigProperty(name = "meshgate.proxy.max-upstream-header-bytes", defaultValue = "57344")
   long maxUpstreamHeaderBytes;
+
+  /**
+   * Most header fields sent upstream. Envoy refuses more than 100 by default; the default leaves 10
+   * for the fields the HTTP client and the sidecars add.
+   */
+  @Inject
+  @ConfigProperty(name = "meshgate.proxy.max-upstream-header-fields", defaultValue = "90")
+  int maxUpstreamHeaderFields;
 
   /** Proxies whose X-Forwarded-For we extend instead of replacing (CIDR list). */
   @Inject
@@ -96,7 +105,10 @@ public class Gateway {
       }
       ApiResolver.Route route = resolver.resolve(path);
       if (route == null) {
-        send(resp, new Problem(404, ROUTE_NOT_FOUND, "No API is published at " + path), requestId);
+        send(
+            resp,
+            new Problem(404, ROUTE_NOT_FOUND, "No API is published at " + shortened(path)),
+            requestId);
         return;
       }
       PolicyChain chain;
@@ -137,6 +149,13 @@ public class Gateway {
         send(resp, tooLarge(), requestId);
         return;
       }
+      // What the client alone would have forwarded is measured before the policies, so a call
+      // refused for it uses no quota; the policies' own fields are measured after them.
+      String tooManyHeaders = headersOverLimit(exchange);
+      if (tooManyHeaders != null) {
+        send(resp, new Problem(431, REQUEST_HEADERS_TOO_LARGE, tooManyHeaders), requestId);
+        return;
+      }
       PolicyResult result = chain.apply(exchange);
       if (result instanceof PolicyResult.Reject reject) {
         Map<String, String> headers = ownResponseHeaders(exchange);
@@ -147,19 +166,12 @@ public class Gateway {
             requestId);
         return;
       }
-      long headerBytes = exchange.upstreamHeaders().wireSize();
-      if (headerBytes > maxUpstreamHeaderBytes) {
+      tooManyHeaders = headersOverLimit(exchange);
+      if (tooManyHeaders != null) {
         send(
             resp,
             new Problem(
-                431,
-                REQUEST_HEADERS_TOO_LARGE,
-                "The request's headers make "
-                    + headerBytes
-                    + " bytes to forward, more than the "
-                    + maxUpstreamHeaderBytes
-                    + " this gateway sends upstream",
-                ownResponseHeaders(exchange)),
+                431, REQUEST_HEADERS_TOO_LARGE, tooManyHeaders, ownResponseHeaders(exchange)),
             requestId);
         return;
       }
@@ -210,6 +222,34 @@ public class Gateway {
       exchange.responseHeaders().forEach(own::put);
     }
     return own;
+  }
+
+  /** A path as quoted back in a problem: its first 256 characters, as it may be a megabyte long. */
+  static String shortened(String path) {
+    return path.length() <= 256 ? path : path.substring(0, 256) + "...";
+  }
+
+  /**
+   * Why the upstream's sidecar would refuse this request's head, or {@code null} if it would not.
+   */
+  private String headersOverLimit(ExchangeContext exchange) {
+    int fields = exchange.upstreamHeaders().size();
+    if (fields > maxUpstreamHeaderFields) {
+      return "The request would reach the service with "
+          + fields
+          + " header fields, more than the "
+          + maxUpstreamHeaderFields
+          + " this gateway sends upstream";
+    }
+    long bytes = UpstreamClient.requestHeadBytes(exchange);
+    if (bytes > maxUpstreamHeaderBytes) {
+      return "The request's method, target and headers make "
+          + bytes
+          + " bytes to forward, more than the "
+          + maxUpstreamHeaderBytes
+          + " this gateway sends upstream";
+    }
+    return null;
   }
 
   private Problem tooLarge() {

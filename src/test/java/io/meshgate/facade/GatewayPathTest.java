@@ -2,6 +2,7 @@ package io.meshgate.facade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,5 +45,11 @@ class GatewayPathTest {
       })
   void dotsInsideNamesAreFine(String path) {
     assertThat(Gateway.hasDotSegment(path)).as(path).isFalse();
+  }
+
+  @Test
+  void aPathQuotedInAProblemIsCutTo256Characters() {
+    assertThat(Gateway.shortened("/a/b")).isEqualTo("/a/b");
+    assertThat(Gateway.shortened("/" + "x".repeat(1_000_000))).hasSize(259).endsWith("x...");
   }
 }

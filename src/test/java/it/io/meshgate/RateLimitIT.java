@@ -164,6 +164,27 @@ class RateLimitIT {
   }
 
   @Test
+  void callsWithHeadersTooLargeForTheMeshUseNoQuota() {
+    LimitedApi api =
+        new LimitedApi("{}", Map.of("two", "\"rateLimit\":{\"limit\":2,\"per\":\"minute\"}"));
+    LimitedApi.App app = api.subscribe("two");
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r =
+          Http.get(
+              gw.server().uri(api.basePath + "/big"),
+              "X-API-Key",
+              app.key(),
+              "X-Pad",
+              "a".repeat(60_000));
+      assertThat(r.statusCode()).isEqualTo(431);
+      assertThat(r.headers().firstValue("RateLimit-Remaining")).isEmpty();
+    }
+    assertThat(call(api, app, "/small").headers().firstValue("RateLimit-Remaining")).hasValue("1");
+    assertThat(call(api, app, "/small").headers().firstValue("RateLimit-Remaining")).hasValue("0");
+    assertThat(gw.upstream().requestsContaining(api.basePath + "/big")).isEmpty();
+  }
+
+  @Test
   void aPlanLimitChangeAppliesToTheNextCall() {
     LimitedApi api =
         new LimitedApi("{}", Map.of("basic", "\"rateLimit\":{\"limit\":1,\"per\":\"hour\"}"));

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -133,29 +136,84 @@ class RejectionsIT {
   @Test
   void headersOverWhatTheMeshAcceptsAre431AndNeverForwarded() {
     String marker = UUID.randomUUID().toString();
-    HttpResponse<String> r =
-        Http.get(
-            gw.server().uri("/orders/" + marker),
-            "X-API-Key",
-            "orders-key-1",
-            "X-Pad-1",
-            "a".repeat(31_000),
-            "X-Pad-2",
-            "a".repeat(31_000));
+    HttpResponse<String> r = padded(marker, 60_000);
     assertProblem(r, 431, "REQUEST_HEADERS_TOO_LARGE");
-    assertThat(r.body()).contains("61440");
+    assertThat(r.body()).contains(Long.toString(Gateways.MAX_UPSTREAM_HEADER_BYTES));
     assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
 
     String fits = UUID.randomUUID().toString();
-    HttpResponse<String> ok =
-        Http.get(
-            gw.server().uri("/orders/" + fits),
-            "X-API-Key",
-            "orders-key-1",
-            "X-Pad",
-            "a".repeat(31_000));
-    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(padded(fits, 31_000).statusCode()).isEqualTo(200);
     assertThat(gw.upstream().requestsContaining(fits)).hasSize(1);
+  }
+
+  @Test
+  void headersThatFitUntilTheGatewayAddsItsOwnAre431AndNeverForwarded() {
+    // The 431 above names the bytes the client's request would make upstream; pad a request to
+    // exactly the limit, so only the mesh token and app fields the policies add take it over.
+    HttpResponse<String> probe = padded(UUID.randomUUID().toString(), 60_000);
+    long overhead = bytesNamedIn(probe) - 60_000;
+    int pad = (int) (Gateways.MAX_UPSTREAM_HEADER_BYTES - overhead);
+
+    String marker = UUID.randomUUID().toString();
+    HttpResponse<String> r = padded(marker, pad);
+    assertProblem(r, 431, "REQUEST_HEADERS_TOO_LARGE");
+    assertThat(bytesNamedIn(r)).isGreaterThan(Gateways.MAX_UPSTREAM_HEADER_BYTES);
+    assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
+  }
+
+  @Test
+  void moreHeaderFieldsThanTheMeshAcceptsAre431AndNeverForwarded() {
+    String marker = UUID.randomUUID().toString();
+    assertProblem(withFields(marker, 95), 431, "REQUEST_HEADERS_TOO_LARGE");
+    assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
+
+    String fits = UUID.randomUUID().toString();
+    assertThat(withFields(fits, 70).statusCode()).isEqualTo(200);
+    assertThat(gw.upstream().requestsContaining(fits)).hasSize(1);
+  }
+
+  @Test
+  void fieldsNamedInConnectionAreNeitherForwardedNorCounted() {
+    String marker = UUID.randomUUID().toString();
+    String response =
+        Http.raw(
+            gw.server().port(),
+            "GET /orders/"
+                + marker
+                + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1\r\nConnection: x-big\r\nX-Big: "
+                + "a".repeat(40_000)
+                + "\r\nX-Pad: "
+                + "a".repeat(30_000),
+            null);
+    assertThat(response).startsWith("HTTP/1.1 200");
+    StubUpstream.Received received = gw.upstream().only(marker);
+    assertThat(received.header("x-big")).isEmpty();
+    assertThat(received.header("x-pad")).hasSize(1);
+  }
+
+  private HttpResponse<String> padded(String marker, int padBytes) {
+    return Http.get(
+        gw.server().uri("/orders/" + marker),
+        "X-API-Key",
+        "orders-key-1",
+        "X-Pad",
+        "a".repeat(padBytes));
+  }
+
+  private HttpResponse<String> withFields(String marker, int fields) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(gw.server().uri("/orders/" + marker))
+            .header("X-API-Key", "orders-key-1");
+    for (int i = 0; i < fields; i++) {
+      b.header("X-Field-" + i, "v");
+    }
+    return Http.send(b);
+  }
+
+  private static long bytesNamedIn(HttpResponse<String> r) {
+    Matcher m = Pattern.compile("make (\\d+) bytes").matcher(r.body());
+    assertThat(m.find()).as(r.body()).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   @Test

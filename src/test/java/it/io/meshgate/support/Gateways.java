@@ -35,6 +35,9 @@ public final class Gateways {
   public static final String ISSUER = "https://meshgate.it.example";
   public static final int MAX_REQUEST_BYTES = 65536;
 
+  /** meshgate.proxy.max-upstream-header-bytes: the default, which the tests do not override. */
+  public static final long MAX_UPSTREAM_HEADER_BYTES = 57_344;
+
   /** Liberty's limit on a request's header bytes plus declared body: server.xml's default. */
   public static final long HTTP_MAX_MESSAGE_BYTES = 11_665_408;
 
