@@ -25,8 +25,15 @@ public final class HopByHopHeaders {
   private HopByHopHeaders() {}
 
   /**
+   * Options read from a message's Connection fields at most. A message has at most a hundred fields
+   * (HTTP_MAX_HEADERS), so a longer list is padding: reading all of a megabyte of "a,a,a," would
+   * cost a string per option on every call.
+   */
+  static final int MAX_CONNECTION_OPTIONS = 1000;
+
+  /**
    * The normalized names this message must not forward: {@link #ALWAYS} plus those listed in
-   * Connection.
+   * Connection (its first {@link #MAX_CONNECTION_OPTIONS} options).
    */
   public static Set<String> of(HeaderList headers) {
     java.util.List<String> connection = headers.all("connection");
@@ -34,12 +41,18 @@ public final class HopByHopHeaders {
       return ALWAYS;
     }
     Set<String> names = new HashSet<>(ALWAYS);
+    int options = 0;
     for (String value : connection) {
-      for (String token : value.split(",")) {
-        String name = token.trim();
+      int start = 0;
+      while (start <= value.length() && options < MAX_CONNECTION_OPTIONS) {
+        int comma = value.indexOf(',', start);
+        int end = comma < 0 ? value.length() : comma;
+        String name = value.substring(start, end).trim();
         if (!name.isEmpty()) {
           names.add(HeaderList.normalize(name));
+          options++;
         }
+        start = end + 1;
       }
     }
     return names;

@@ -41,4 +41,14 @@ class HopByHopHeadersTest {
     assertThat(HopByHopHeaders.of(headers("CONNECTION", "X-Secret-Hop"))).contains("x-secret-hop");
     assertThat(HopByHopHeaders.of(headers("connection", "close"))).contains("close");
   }
+
+  @Test
+  void aConnectionListPaddedToAMegabyteIsReadOnlyAsFarAsTheLimit() {
+    String padded = "X-Early, " + "a,".repeat(500_000) + "X-Late";
+    assertThat(HopByHopHeaders.of(headers("Connection", padded)))
+        .contains("x-early", "a")
+        .doesNotContain("x-late");
+    String fits = "X-Early, " + "a,".repeat(HopByHopHeaders.MAX_CONNECTION_OPTIONS - 2) + "X-Last";
+    assertThat(HopByHopHeaders.of(headers("Connection", fits))).contains("x-early", "x-last");
+  }
 }
