@@ -204,19 +204,19 @@ public class UpstreamClient {
     out.flushBuffer();
   }
 
-  /** Upstream base path + the path below the API's base path + the query, none of it re-encoded. */
   /**
    * Bytes of the request head this exchange would send: request line (method, target, version) and
    * header block, as HTTP/1.1 writes them.
    */
   public static long requestHeadBytes(ExchangeContext exchange) {
     return exchange.method().length()
+        + " ".length()
         + requestTarget(exchange.api().upstreamUrl(), exchange).length()
         + " HTTP/1.1\r\n".length()
-        + 1
         + exchange.upstreamHeaders().wireSize();
   }
 
+  /** Upstream base path + the path below the API's base path + the query, none of it re-encoded. */
   static String requestTarget(URI base, ExchangeContext exchange) {
     String basePath = base.getRawPath() == null ? "" : base.getRawPath();
     if (basePath.endsWith("/") && exchange.upstreamPath().startsWith("/")) {
