@@ -13,16 +13,24 @@ public class ApiResolver {
 
   @Inject CatalogCache catalog;
 
-  /** The matching API and the rest of the path, or {@code null}. */
-  public Route resolve(String rawPath) {
+  /**
+   * The API whose base path matches the canonical path, and the raw path below that base path, or
+   * {@code null}.
+   *
+   * @param canonicalPath the path as {@link CanonicalPath#of} made it: what is matched
+   * @param rawPath the path as the client sent it: what the remainder is cut from
+   */
+  public Route resolve(String canonicalPath, String rawPath) {
     for (ApiSnapshot api : catalog.publishedApis()) {
       String base = api.basePath();
       if (base.equals("/")) {
         return new Route(api, rawPath);
       }
-      if (rawPath.startsWith(base)
-          && (rawPath.length() == base.length() || rawPath.charAt(base.length()) == '/')) {
-        return new Route(api, rawPath.substring(base.length()));
+      if (canonicalPath.startsWith(base)
+          && (canonicalPath.length() == base.length()
+              || canonicalPath.charAt(base.length()) == '/')) {
+        return new Route(
+            api, CanonicalPath.rawRemainder(rawPath, CanonicalPath.segmentCount(base)));
       }
     }
     return null;

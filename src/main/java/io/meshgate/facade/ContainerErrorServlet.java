@@ -29,12 +29,12 @@ public class ContainerErrorServlet extends HttpServlet {
     String message = error == null ? "" : String.valueOf(error.getMessage());
     Problem problem;
     if (message.contains("CWWWC0005I")) {
-      // An encoded '/' or '.' could address a path the route does not mean: no such route.
+      // An encoded '/' or '.': refused like every other ambiguous spelling (CanonicalPath).
       problem =
           new Problem(
-              404,
-              Gateway.ROUTE_NOT_FOUND,
-              "No route: the path has forbidden encoded characters (an encoded '/' or '.')");
+              400,
+              Gateway.INVALID_PATH,
+              "The path must not encode '/' or '.' (it would have more than one reading)");
     } else if (error == null && status == 400) {
       problem = new Problem(400, Gateway.INVALID_PATH, "The request path is not valid");
     } else if (status == 404) {

@@ -1,6 +1,5 @@
 package io.meshgate.facade;
 
-import io.meshgate.admin.security.AdminPorts;
 import io.meshgate.support.Problem;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -18,7 +17,8 @@ import java.util.Set;
  * stays byte for byte and bodies stream. The gateway's own endpoints (admin API, token endpoint,
  * well-known documents) go on to JAX-RS. Handling API calls below JAX-RS, not as a catch-all
  * resource, saves its per-request dispatch and the status it would set on an already committed
- * response. Mapped in web.xml after {@link AdminPorts}.
+ * response. Mapped in web.xml after {@link EdgeFilter}, which refused the request or left its
+ * canonical path in {@link EdgeFilter#CANONICAL_PATH}.
  */
 public class DataPlaneFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -36,7 +36,8 @@ public class DataPlaneFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
-    if (isOwn(AdminPorts.decodedPath(req))) {
+    String path = (String) req.getAttribute(EdgeFilter.CANONICAL_PATH);
+    if (path == null || isOwn(path)) {
       chain.doFilter(req, resp);
       return;
     }
@@ -51,7 +52,7 @@ public class DataPlaneFilter extends HttpFilter {
           null);
       return;
     }
-    gateway.handle(req, resp);
+    gateway.handle(req, resp, path);
   }
 
   static boolean isOwn(String path) {

@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,24 +89,21 @@ public class Gateway {
     trustedProxies = List.copyOf(blocks);
   }
 
-  public void handle(HttpServletRequest req, HttpServletResponse resp) {
+  /**
+   * Handles one API call.
+   *
+   * @param canonicalPath the request's path as {@link CanonicalPath#of} made it
+   */
+  public void handle(HttpServletRequest req, HttpServletResponse resp, String canonicalPath) {
     String requestId = null;
     try {
       HeaderList requestHeaders = readHeaders(req);
       requestId = gatewayHeaders.requestIdOf(requestHeaders);
-      String path = req.getRequestURI();
-      if (hasDotSegment(path)) {
-        send(
-            resp,
-            new Problem(400, INVALID_PATH, "The path must not contain '.' or '..' segments"),
-            requestId);
-        return;
-      }
-      ApiResolver.Route route = resolver.resolve(path);
+      ApiResolver.Route route = resolver.resolve(canonicalPath, req.getRequestURI());
       if (route == null) {
         send(
             resp,
-            new Problem(404, ROUTE_NOT_FOUND, "No API is published at " + shortened(path)),
+            new Problem(404, ROUTE_NOT_FOUND, "No API is published at " + shortened(canonicalPath)),
             requestId);
         return;
       }
@@ -326,19 +322,6 @@ public class Gateway {
   private boolean isTrustedProxy(InetAddress address) {
     for (CidrBlock block : trustedProxies) {
       if (block.contains(address)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static boolean hasDotSegment(String rawPath) {
-    String path = rawPath.toLowerCase(Locale.ROOT).replace("%2e", ".");
-    for (String segment : path.split("/", -1)) {
-      // "..;x" is ".." to servlet containers that drop path parameters (Tomcat, Spring).
-      int params = segment.indexOf(';');
-      String name = params < 0 ? segment : segment.substring(0, params);
-      if (name.equals(".") || name.equals("..")) {
         return true;
       }
     }

@@ -3,8 +3,9 @@
  *
  * <ul>
  *   <li>{@code ROUTE_NOT_FOUND} (404): no published API has a base path matching the request.
- *   <li>{@code INVALID_PATH} (400): the path has dot segments ({@code ..}, {@code .}, also
- *       percent-encoded), which could climb out of the upstream's base path.
+ *   <li>{@code INVALID_PATH} (400, both ports): the path has more than one reading (path
+ *       parameters, an encoded {@code /}, dot or empty segments, bad escapes: the rules are on
+ *       {@link io.meshgate.facade.CanonicalPath}).
  *   <li>{@code REQUEST_TOO_LARGE} (413): the body is over {@code meshgate.proxy.max-request-bytes};
  *       nothing was sent upstream.
  *   <li>{@code REQUEST_HEADERS_TOO_LARGE} (431): the headers to forward, once the policies have

@@ -32,14 +32,20 @@ class ApiResolverTest {
   }
 
   @Test
-  void rawPathIsKeptEncoded() {
+  void matchesTheCanonicalPathAndKeepsTheRawRemainder() {
     ApiResolver resolver = resolver(api(1, "/shop"));
 
-    assertThat(resolve(resolver, "/shop/a%2Fb?")).isEqualTo("1 /a%2Fb?");
+    assertThat(resolve(resolver, "/%73hop/a%20b")).isEqualTo("1 /a%20b");
+    assertThat(resolve(resolver, "/shop/%2561")).isEqualTo("1 /%2561");
   }
 
   private static String resolve(ApiResolver resolver, String path) {
-    ApiResolver.Route route = resolver.resolve(path);
+    ApiResolver.Route route;
+    try {
+      route = resolver.resolve(CanonicalPath.of(path), path);
+    } catch (CanonicalPath.InvalidPathException e) {
+      throw new AssertionError(e);
+    }
     return route == null ? null : route.api().id() + " " + route.remainder();
   }
 

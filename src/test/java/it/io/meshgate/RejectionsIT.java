@@ -282,16 +282,16 @@ class RejectionsIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"/orders/%2e%2e/secret", "/orders/%2E/secret", "/orders/a%2Fsecret"})
-  void encodedDotsAndSlashesAre404ProblemsAndNeverReachTheUpstream(String path) {
+  void encodedDotsAndSlashesAre400ProblemsAndNeverReachTheUpstream(String path) {
     String response =
         Http.raw(
             gw.server().port(),
             "GET " + path + " HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1",
             null);
     assertThat(response)
-        .startsWith("HTTP/1.1 404")
+        .startsWith("HTTP/1.1 400")
         .contains("application/problem+json")
-        .contains("\"ROUTE_NOT_FOUND\"");
+        .contains("\"INVALID_PATH\"");
     assertThat(gw.upstream().requestsContaining("secret")).isEmpty();
   }
 

@@ -46,8 +46,11 @@ public record ApiRequest(
 
   static final String VERSION = "[A-Za-z0-9._-]{1,50}";
 
-  /** "/" or segments of path characters; no empty, "." or ".." segment, no trailing "/". */
-  static final String BASE_PATH = "/|(/(?!\\.{1,2}(/|$))[A-Za-z0-9._~!$&'()*+,;=:@-]+)+";
+  /**
+   * "/" or segments of path characters; no empty, "." or ".." segment, no trailing "/", no ";" (the
+   * gateway refuses every request path with one: see CanonicalPath).
+   */
+  static final String BASE_PATH = "/|(/(?!\\.{1,2}(/|$))[A-Za-z0-9._~!$&'()*+,=:@-]+)+";
 
   static final String BASE_PATH_MESSAGE =
       "must start with '/', must not end with '/' (unless it is \"/\"), and must not contain empty,"

@@ -2,7 +2,9 @@ package io.meshgate.admin.apis;
 
 import io.meshgate.admin.Actors;
 import io.meshgate.admin.Page;
+import io.meshgate.admin.security.AdminCaller;
 import io.meshgate.catalog.api.ApiState;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +28,7 @@ import jakarta.ws.rs.core.UriInfo;
  * 400 lists every violation.
  */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/apis")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiResource {
@@ -43,6 +46,7 @@ public class ApiResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   public Page<ApiView> list(
       @QueryParam("name") String name,
       @QueryParam("page") String page,
@@ -51,6 +55,7 @@ public class ApiResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}")
   public ApiView get(@PathParam("id") long id) {
     return apis.get(id);

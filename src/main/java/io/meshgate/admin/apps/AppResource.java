@@ -2,7 +2,9 @@ package io.meshgate.admin.apps;
 
 import io.meshgate.admin.Actors;
 import io.meshgate.admin.Page;
+import io.meshgate.admin.security.AdminCaller;
 import io.meshgate.catalog.app.AppState;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,6 +27,7 @@ import java.util.List;
  * secret and are marked {@code Cache-Control: no-store}.
  */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppResource {
@@ -45,6 +48,7 @@ public class AppResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   public Page<AppViews.App> list(
       @QueryParam("name") String name,
       @QueryParam("page") String page,
@@ -53,6 +57,7 @@ public class AppResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}")
   public AppViews.App get(@PathParam("id") long id) {
     return apps.get(id);
@@ -89,6 +94,7 @@ public class AppResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}/credentials")
   public List<AppViews.Credential> credentials(@PathParam("id") long id) {
     return apps.credentials(id);

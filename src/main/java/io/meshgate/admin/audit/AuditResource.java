@@ -2,6 +2,8 @@ package io.meshgate.admin.audit;
 
 import io.meshgate.admin.Page;
 import io.meshgate.admin.error.AdminException;
+import io.meshgate.admin.security.AdminCaller;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -14,12 +16,14 @@ import java.time.format.DateTimeParseException;
 
 /** {@code GET /admin/v1/audit?from=&to=&actor=&entityType=&entityId=&page=&size=}. */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
   @Inject AuditQuery audit;
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   public Page<AuditEventView> list(
       @QueryParam("from") String from,
       @QueryParam("to") String to,

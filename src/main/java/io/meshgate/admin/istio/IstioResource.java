@@ -1,9 +1,11 @@
 package io.meshgate.admin.istio;
 
 import io.meshgate.admin.error.AdminException;
+import io.meshgate.admin.security.AdminCaller;
 import io.meshgate.istio.RequestAuthentications;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.SigningKeys;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * takes as it is.
  */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/istio")
 @Produces(MediaType.APPLICATION_JSON)
 public class IstioResource {
@@ -42,6 +45,7 @@ public class IstioResource {
   Optional<String> jwksUri;
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("request-authentication")
   public JsonObject requestAuthentication(
       @QueryParam("namespace") String namespace,

@@ -1,7 +1,9 @@
 package io.meshgate.admin.keys;
 
 import io.meshgate.admin.Actors;
+import io.meshgate.admin.security.AdminCaller;
 import io.meshgate.token.SigningKeys;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +24,7 @@ import java.util.List;
  * this replica re-reads the keys at once; the others within {@code meshgate.keys.reload-interval}.
  */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
 public class KeyResource {
@@ -31,11 +34,13 @@ public class KeyResource {
   @Context UriInfo uri;
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   public List<KeyView> list() {
     return admin.list();
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{kid}")
   public KeyView get(@PathParam("kid") String kid) {
     return admin.get(kid);

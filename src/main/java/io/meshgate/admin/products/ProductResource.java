@@ -2,6 +2,8 @@ package io.meshgate.admin.products;
 
 import io.meshgate.admin.Actors;
 import io.meshgate.admin.Page;
+import io.meshgate.admin.security.AdminCaller;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +24,7 @@ import java.util.List;
 
 /** {@code /admin/v1/products} and their plans under {@code /admin/v1/products/{id}/plans}. */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/products")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProductResource {
@@ -39,6 +42,7 @@ public class ProductResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   public Page<ProductView> list(
       @QueryParam("name") String name,
       @QueryParam("page") String page,
@@ -47,6 +51,7 @@ public class ProductResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}")
   public ProductView get(@PathParam("id") long id) {
     return products.get(id);
@@ -77,12 +82,14 @@ public class ProductResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}/plans")
   public List<PlanView> plans(@PathParam("id") long id) {
     return products.plans(id);
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}/plans/{planId}")
   public PlanView plan(@PathParam("id") long id, @PathParam("planId") long planId) {
     return products.getPlan(id, planId);

@@ -26,7 +26,7 @@ public record AdminCaller(String subject, Set<String> groups) implements Princip
     return groups.contains(ADMIN) || groups.contains(VIEWER);
   }
 
-  SecurityContext asSecurityContext(boolean secure) {
+  public SecurityContext asSecurityContext(boolean secure) {
     AdminCaller caller = this;
     return new SecurityContext() {
       @Override

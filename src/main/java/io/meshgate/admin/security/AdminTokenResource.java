@@ -17,8 +17,9 @@ import java.util.Set;
  * (and viewer) client, on the admin port. Errors follow RFC 6749 §5.2.
  */
 @ApplicationScoped
-@Path(AdminAuthFilter.TOKEN_PATH)
+@Path(AdminTokenResource.PATH)
 public class AdminTokenResource {
+  public static final String PATH = "admin/oauth2/token";
   private static final String REALM = "meshgate-admin";
 
   @Inject AdminTokens tokens;

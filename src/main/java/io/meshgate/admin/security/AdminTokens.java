@@ -198,7 +198,7 @@ public class AdminTokens {
    *
    * @throws InvalidAdminTokenException with a reason safe to show the caller
    */
-  AdminCaller verify(String token) {
+  public AdminCaller verify(String token) {
     JwtClaims claims;
     try {
       claims =
@@ -247,7 +247,7 @@ public class AdminTokens {
   private volatile JwtProfile profile;
 
   /** A token that must be refused; the message is safe to return. */
-  static final class InvalidAdminTokenException extends RuntimeException {
+  public static final class InvalidAdminTokenException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     InvalidAdminTokenException(String message) {

@@ -10,8 +10,7 @@
  * authenticate the OAuth bearer tokens apps send on the data port, and the gateway's own keys live
  * in its database (rotating with overlap), not in a keystore.
  *
- * <p>Error keys: {@code ADMIN_TOKEN_MISSING} (401), {@code ADMIN_TOKEN_INVALID} (401), {@code
- * ADMIN_FORBIDDEN} (403), {@code ROUTE_NOT_FOUND} (404, admin path on the data port or data path on
- * the admin port).
+ * <p>Which endpoint needs which group is declared on the resource methods ({@code @RolesAllowed})
+ * and enforced by {@link io.meshgate.access.AccessFilter}, which lists the error keys.
  */
 package io.meshgate.admin.security;

@@ -3,7 +3,9 @@ package io.meshgate.admin.subscriptions;
 import io.meshgate.admin.Actors;
 import io.meshgate.admin.Page;
 import io.meshgate.admin.error.AdminException;
+import io.meshgate.admin.security.AdminCaller;
 import io.meshgate.catalog.subscription.SubscriptionState;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +24,7 @@ import java.util.Locale;
 
 /** {@code /admin/v1/subscriptions}; state changes are sub-resources ({@code POST {id}/approve}). */
 @RequestScoped
+@RolesAllowed(AdminCaller.ADMIN)
 @Path("admin/v1/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SubscriptionResource {
@@ -39,6 +42,7 @@ public class SubscriptionResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   public Page<SubscriptionView> list(
       @QueryParam("appId") String appId,
       @QueryParam("state") String state,
@@ -49,6 +53,7 @@ public class SubscriptionResource {
   }
 
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}")
   public SubscriptionView get(@PathParam("id") long id) {
     return subscriptions.get(id);
@@ -93,6 +98,7 @@ public class SubscriptionResource {
 
   /** Current rate-limit and quota counts of the subscription. */
   @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("{id}/usage")
   public UsageView usage(@PathParam("id") long id) {
     return subscriptions.usage(id);

@@ -1,0 +1,50 @@
+package io.meshgate.facade;
+
+import io.meshgate.support.Problem;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The first filter of every request on both ports. It computes the request's {@link CanonicalPath}
+ * (or answers 400 {@code INVALID_PATH}) and keeps the admin API on the admin port and everything
+ * else off it, both decided on that one canonical path. Which endpoint a caller may then use is
+ * decided on the matched JAX-RS resource ({@code io.meshgate.access}), never on the path: this
+ * filter only narrows what each port routes. Mapped in web.xml, first of all filters.
+ */
+public class EdgeFilter extends HttpFilter {
+  private static final long serialVersionUID = 1L;
+
+  /** The request attribute that carries the canonical path to later filters. */
+  public static final String CANONICAL_PATH = "io.meshgate.canonicalPath";
+
+  public static final String ADMIN_PREFIX = "/admin";
+
+  @Inject transient Listeners listeners;
+
+  @Override
+  protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
+      throws IOException, ServletException {
+    String path;
+    try {
+      path = CanonicalPath.of(req.getRequestURI());
+    } catch (CanonicalPath.InvalidPathException e) {
+      Gateway.send(resp, new Problem(400, Gateway.INVALID_PATH, e.getMessage()), null);
+      return;
+    }
+    boolean adminPath = path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/");
+    if (adminPath != listeners.onAdminPort(req)) {
+      Gateway.send(
+          resp,
+          new Problem(404, Gateway.ROUTE_NOT_FOUND, "Nothing is served at this path on this port"),
+          null);
+      return;
+    }
+    req.setAttribute(CANONICAL_PATH, path);
+    chain.doFilter(req, resp);
+  }
+}

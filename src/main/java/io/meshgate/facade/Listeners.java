@@ -1,0 +1,25 @@
+package io.meshgate.facade;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Which listener a request arrived on: the admin port(s) or the data port. */
+@ApplicationScoped
+public class Listeners {
+
+  @Inject
+  @ConfigProperty(name = "ADMIN_PORT", defaultValue = "9081")
+  int adminPort;
+
+  @Inject
+  @ConfigProperty(name = "ADMIN_HTTPS_PORT", defaultValue = "-1")
+  int adminHttpsPort;
+
+  /** Whether the request arrived on the admin listener (plain or TLS). */
+  public boolean onAdminPort(HttpServletRequest req) {
+    int port = req.getLocalPort();
+    return port > 0 && (port == adminPort || port == adminHttpsPort);
+  }
+}
