@@ -21,6 +21,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>a {@code %} not followed by two hex digits;
  *   <li>an escape of a control character ({@code %00}–{@code %1F}, {@code %7F}), of {@code /},
  *       {@code \} or {@code ;} (a different path to servers that decode before splitting);
+ *   <li>an escape of an unreserved character (RFC 3986 §2.3: letters, digits, {@code -}, {@code .},
+ *       {@code _}, {@code ~}), such as {@code /%61dmin}: it has a plain spelling, and a matcher
+ *       that compares the raw path (as JAX-RS may) would read it as another path than this one;
  *   <li>escapes that do not decode to well-formed UTF-8 (overlong forms such as {@code %C0%AE},
  *       surrogates, truncated sequences): decoders that repair them disagree on the result;
  *   <li>an empty segment other than the last ({@code //}: merged by some servers, not others);
@@ -29,9 +32,11 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  *
  * <p>Anything else is decoded once: {@code %2561} is {@code %61}, never {@code a}. Because no
- * accepted path has an encoded or empty separator, the raw path and its canonical form have the
- * same segments, one for one; {@link #rawRemainder} uses that to forward exactly what the client
- * sent below an API's base path.
+ * accepted path has an escaped unreserved character, every literal path segment of the gateway's
+ * own endpoints (all unreserved characters) has exactly one spelling, so raw and decoded matching
+ * reach the same endpoint. Because no accepted path has an encoded or empty separator, the raw path
+ * and its canonical form have the same segments, one for one; {@link #rawRemainder} uses that to
+ * forward exactly what the client sent below an API's base path.
  */
 public final class CanonicalPath {
 
@@ -39,10 +44,13 @@ public final class CanonicalPath {
   public static final class InvalidPathException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    InvalidPathException(String message) {
+    public InvalidPathException(String message) {
       super(message, null, false, false);
     }
   }
+
+  /** Why a path with parameters is refused. */
+  public static final String PATH_PARAMETERS = "The path must not contain ';' (path parameters)";
 
   private CanonicalPath() {}
 
@@ -56,7 +64,7 @@ public final class CanonicalPath {
     for (int i = 0; i < length; i++) {
       char c = rawPath.charAt(i);
       if (c == ';') {
-        throw new InvalidPathException("The path must not contain ';' (path parameters)");
+        throw new InvalidPathException(PATH_PARAMETERS);
       }
       if (c == '\\') {
         throw new InvalidPathException("The path must not contain '\\'");
@@ -93,6 +101,12 @@ public final class CanonicalPath {
       if (b == '/' || b == '\\' || b == ';') {
         throw new InvalidPathException("The path must not encode '/', '\\' or ';'");
       }
+      if (isUnreserved(b)) {
+        throw new InvalidPathException(
+            "The path must not encode letters, digits, '-', '.', '_' or '~' (send '"
+                + (char) b
+                + "' as it is)");
+      }
       bytes.write(b);
       i += 2;
     }
@@ -107,6 +121,11 @@ public final class CanonicalPath {
     } catch (CharacterCodingException e) {
       throw new InvalidPathException("The path's escapes are not well-formed UTF-8");
     }
+  }
+
+  /** RFC 3986 §2.3: the characters that mean the same encoded or not, so have one spelling. */
+  private static boolean isUnreserved(int b) {
+    return b < 0x80 && (Character.isLetterOrDigit(b) || "-._~".indexOf(b) >= 0);
   }
 
   private static void checkSegments(String path) throws InvalidPathException {

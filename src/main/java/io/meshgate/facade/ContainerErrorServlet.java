@@ -29,12 +29,13 @@ public class ContainerErrorServlet extends HttpServlet {
     String message = error == null ? "" : String.valueOf(error.getMessage());
     Problem problem;
     if (message.contains("CWWWC0005I")) {
-      // An encoded '/' or '.': refused like every other ambiguous spelling (CanonicalPath).
+      // The container refuses an encoded '/', '\', '.' or '#' and a raw '\' or '#' before any
+      // filter runs: paths CanonicalPath refuses too, or stricter ('%23', '#').
       problem =
           new Problem(
               400,
               Gateway.INVALID_PATH,
-              "The path must not encode '/' or '.' (it would have more than one reading)");
+              "The path must not contain '\\' or '#', nor encode '/', '\\', '.' or '#'");
     } else if (error == null && status == 400) {
       problem = new Problem(400, Gateway.INVALID_PATH, "The request path is not valid");
     } else if (status == 404) {

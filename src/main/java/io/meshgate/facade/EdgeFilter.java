@@ -31,6 +31,11 @@ public class EdgeFilter extends HttpFilter {
       throws IOException, ServletException {
     String path;
     try {
+      if (req.isRequestedSessionIdFromURL()) {
+        // Liberty cuts ";jsessionid=..." (and the rest of the path up to '?') out of the request
+        // URI before any filter runs; it is still a path parameter, refused like any other.
+        throw new CanonicalPath.InvalidPathException(CanonicalPath.PATH_PARAMETERS);
+      }
       path = CanonicalPath.of(req.getRequestURI());
     } catch (CanonicalPath.InvalidPathException e) {
       Gateway.send(resp, new Problem(400, Gateway.INVALID_PATH, e.getMessage()), null);

@@ -52,6 +52,7 @@ public class Gateway {
   @Inject UpstreamClient upstream;
   @Inject GatewayHeaders gatewayHeaders;
   @Inject Clock clock;
+  @Inject Listeners listeners;
 
   @Inject
   @ConfigProperty(name = "meshgate.proxy.max-request-bytes", defaultValue = "10485760")
@@ -286,7 +287,7 @@ public class Gateway {
       }
     }
     out.add("X-Forwarded-For", forwardedFor);
-    out.add("X-Forwarded-Proto", req.getScheme());
+    out.add("X-Forwarded-Proto", listeners.scheme(req));
     String host = requestHeaders.first("host");
     if (host != null) {
       out.add("X-Forwarded-Host", host);

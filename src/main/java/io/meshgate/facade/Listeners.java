@@ -17,9 +17,22 @@ public class Listeners {
   @ConfigProperty(name = "ADMIN_HTTPS_PORT", defaultValue = "-1")
   int adminHttpsPort;
 
+  @Inject
+  @ConfigProperty(name = "HTTPS_PORT", defaultValue = "9443")
+  int httpsPort;
+
   /** Whether the request arrived on the admin listener (plain or TLS). */
   public boolean onAdminPort(HttpServletRequest req) {
     int port = req.getLocalPort();
     return port > 0 && (port == adminPort || port == adminHttpsPort);
+  }
+
+  /**
+   * The scheme of the listener the request arrived on: {@code https} on a TLS port, else {@code
+   * http}. Taken from the port, never from the request, whose headers a client writes.
+   */
+  public String scheme(HttpServletRequest req) {
+    int port = req.getLocalPort();
+    return port > 0 && (port == httpsPort || port == adminHttpsPort) ? "https" : "http";
   }
 }

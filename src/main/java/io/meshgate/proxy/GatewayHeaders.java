@@ -19,8 +19,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class GatewayHeaders {
   private static final java.util.regex.Pattern WELL_FORMED_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /**
+   * {@code $ws} is the prefix of the private headers of WebSphere's and Liberty's web server
+   * plug-in ({@code $WSSC}, {@code $WSIS}, {@code $WSRA}, ...): a Liberty behind the gateway could
+   * trust them as the request's scheme, security or client address.
+   */
   private static final List<String> RESERVED_PREFIXES =
-      List.of("x-meshgate-", "x-envoy-", "x-istio-", "x-forwarded-");
+      List.of("x-meshgate-", "x-envoy-", "x-istio-", "x-forwarded-", "$ws");
+
   private static final Set<String> ALWAYS_RESERVED =
       Set.of(
           "authorization",
@@ -34,7 +41,9 @@ public class GatewayHeaders {
           "x-real-ip",
           "host",
           "content-length",
-          "expect");
+          "expect",
+          // The plug-in's other private header (_WS_HAPRT_WLMVERSION), normalized.
+          "-ws-haprt-wlmversion");
 
   @Inject
   @ConfigProperty(name = "meshgate.headers.client-id", defaultValue = "x-client-id")

@@ -33,9 +33,9 @@ class ApiResolverTest {
 
   @Test
   void matchesTheCanonicalPathAndKeepsTheRawRemainder() {
-    ApiResolver resolver = resolver(api(1, "/shop"));
+    ApiResolver resolver = resolver(api(1, "/shop"), api(2, "/caf\u00e9"));
 
-    assertThat(resolve(resolver, "/%73hop/a%20b")).isEqualTo("1 /a%20b");
+    assertThat(resolve(resolver, "/caf%C3%A9/a%20b")).isEqualTo("2 /a%20b");
     assertThat(resolve(resolver, "/shop/%2561")).isEqualTo("1 /%2561");
   }
 

@@ -62,6 +62,12 @@ class GatewayHeadersTest {
         "X-ENVOY-PEER-METADATA",
         "X-Istio-Attributes",
         "x_istio_auth_userinfo",
+        "$WSSC",
+        "$wsis",
+        "$WsRa",
+        "$WSRH",
+        "$WSSN",
+        "_WS_HAPRT_WLMVERSION",
       })
   void reservedPrefixesInEverySpelling(String name) {
     assertThat(defaults.isReserved(HeaderList.normalize(name))).as(name).isTrue();
