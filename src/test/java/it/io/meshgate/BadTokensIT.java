@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshgate.token.BadTokens;
 import io.meshgate.token.JwksServer;
 import it.io.meshgate.support.AdminClient;
+import it.io.meshgate.support.BadTokenCatalogues;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.IdpApi;
-import it.io.meshgate.support.OAuthTokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -59,31 +56,17 @@ class BadTokensIT {
 
   @TestFactory
   Stream<DynamicTest> oauthBearerPath() {
-    String kid = kidOf(OAuthTokens.clientCredentials("oauth-client", "oauth-secret", null));
-    BadTokens.Signer signer = gw.signingKey(kid);
-    Map<String, Object> claims =
-        BadTokens.claims(Gateways.ISSUER, Gateways.ISSUER, "oauth-client", Instant.now());
-    claims.put("client_id", "oauth-client");
-    claims.put("scope", "orders:read orders:write");
     return catalogue(
         "oauth2",
-        new BadTokens(
-            signer, BadTokens.headerOf(signer, "at+jwt"), claims, trap.base(), Instant.now()),
+        BadTokenCatalogues.oauth(trap.base()),
         marker -> gw.server().uri("/bearer-only/" + marker));
   }
 
   @TestFactory
   Stream<DynamicTest> adminApi() {
-    String kid = kidOf(AdminClient.token());
-    BadTokens.Signer signer = gw.signingKey(kid);
-    Map<String, Object> claims =
-        BadTokens.claims(
-            Gateways.ISSUER, "meshgate-admin", Gateways.ADMIN_CLIENT_ID, Instant.now());
-    claims.put("groups", List.of("meshgate-admin"));
     return catalogue(
         "admin",
-        new BadTokens(
-            signer, BadTokens.headerOf(signer, "at+jwt"), claims, trap.base(), Instant.now()),
+        BadTokenCatalogues.admin(trap.base()),
         marker -> AdminClient.uri("/admin/v1/apis"));
   }
 
@@ -131,11 +114,5 @@ class BadTokensIT {
 
   private static HttpResponse<String> call(URI uri, String token) {
     return Http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET());
-  }
-
-  private static String kidOf(String token) {
-    String header =
-        new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8);
-    return Json.createReader(new StringReader(header)).readObject().getString("kid");
   }
 }

@@ -1,5 +1,6 @@
 package io.meshgate.admin.error;
 
+import io.meshgate.facade.Gateway;
 import io.meshgate.support.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -13,8 +14,10 @@ import java.util.Map;
 
 /**
  * Errors the JAX-RS runtime raises for admin requests (unreadable body, path parameter of the wrong
- * type, method not allowed, …) in the one problem+json shape. Other resources keep the response the
- * exception carries, exactly as without this mapper.
+ * type, method not allowed, …) in the one problem+json shape. Other resources keep a response the
+ * exception carries with a body of their own (the token endpoint's RFC 6749 errors); an empty one
+ * (an unknown path or method under {@code /oauth2}, {@code /.well-known}, ...) becomes problem+json
+ * too.
  */
 @Provider
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
@@ -23,10 +26,18 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
   @Override
   public Response toResponse(WebApplicationException e) {
     Response original = e.getResponse();
-    if (!Problems.isAdmin(uri)) {
-      return original;
-    }
     int status = original == null ? 500 : original.getStatus();
+    if (!Problems.isAdmin(uri)) {
+      if (original != null && original.hasEntity()) {
+        return original; // an answer of the resource's own format (the token endpoint's)
+      }
+      // The runtime's empty answer for an unknown path or method under the gateway's own prefixes:
+      // the same problem+json as every other refusal.
+      return Problems.response(
+          status == 404
+              ? new Problem(404, Gateway.ROUTE_NOT_FOUND, "Nothing is served at this path")
+              : new Problem(status, key(status), detail(status), headers(original)));
+    }
     Problem problem;
     if (status == 400 && Problems.isJsonFailure(e)) {
       problem = MalformedBodyMapper.malformed(e);
