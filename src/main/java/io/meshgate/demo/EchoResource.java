@@ -1,5 +1,6 @@
 package io.meshgate.demo;
 
+import io.meshgate.support.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -99,6 +100,11 @@ public class EchoResource {
       if (bytes.length > 0) {
         body.add("body", new String(bytes, StandardCharsets.UTF_8));
       }
+    } catch (IOException e) {
+      // The client's body broke (e.g. invalid chunked encoding): its fault, not a 500.
+      Problem problem =
+          new Problem(400, "REQUEST_BODY_MALFORMED", "The request body could not be read");
+      return Response.status(400).type(Problem.MEDIA_TYPE).entity(problem.toJson(null)).build();
     }
     java.io.StringWriter text = new java.io.StringWriter();
     try (jakarta.json.JsonWriter writer = PRETTY.createWriter(text)) {

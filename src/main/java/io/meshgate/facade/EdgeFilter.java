@@ -10,11 +10,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The first filter of every request on both ports. It computes the request's {@link CanonicalPath}
- * (or answers 400 {@code INVALID_PATH}) and keeps the admin API on the admin port and everything
- * else off it, both decided on that one canonical path. Which endpoint a caller may then use is
- * decided on the matched JAX-RS resource ({@code io.meshgate.access}), never on the path: this
- * filter only narrows what each port routes. Mapped in web.xml, first of all filters.
+ * The first filter of every request on both ports. It refuses a request whose framing or header
+ * fields have more than one reading ({@link RequestFraming}), computes the request's {@link
+ * CanonicalPath} (or answers 400 {@code INVALID_PATH}) and keeps the admin API on the admin port
+ * and everything else off it, both decided on that one canonical path. Which endpoint a caller may
+ * then use is decided on the matched JAX-RS resource ({@code io.meshgate.access}), never on the
+ * path: this filter only narrows what each port routes. Mapped in web.xml, first of all filters.
  */
 public class EdgeFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -29,6 +30,14 @@ public class EdgeFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
+    Problem framing = RequestFraming.check(req);
+    if (framing != null) {
+      Gateway.send(resp, framing, null);
+      return;
+    }
+    if (RequestFraming.endsConnection(req)) {
+      resp = new ClosingResponse(resp);
+    }
     String path;
     try {
       if (req.isRequestedSessionIdFromURL()) {

@@ -6,6 +6,7 @@ import io.meshgate.chain.InvalidPolicyConfigException;
 import io.meshgate.chain.PolicyChain;
 import io.meshgate.chain.PolicyChainFactory;
 import io.meshgate.chain.PolicyResult;
+import io.meshgate.proxy.ClientBody;
 import io.meshgate.proxy.GatewayHeaders;
 import io.meshgate.proxy.HopByHopHeaders;
 import io.meshgate.proxy.UpstreamClient;
@@ -46,6 +47,7 @@ public class Gateway {
   public static final String REQUEST_HEADERS_TOO_LARGE = "REQUEST_HEADERS_TOO_LARGE";
   public static final String API_MISCONFIGURED = "API_MISCONFIGURED";
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+  public static final String REQUEST_BODY_MALFORMED = "REQUEST_BODY_MALFORMED";
 
   @Inject ApiResolver resolver;
   @Inject PolicyChainFactory chains;
@@ -175,9 +177,15 @@ public class Gateway {
       InputStream body = null;
       boolean chunked = requestHeaders.contains("transfer-encoding");
       if (length > 0) {
-        body = req.getInputStream();
+        body = new ClientBody(req.getInputStream());
       } else if (chunked) {
-        byte[] buffered = readUpTo(req.getInputStream(), maxRequestBytes);
+        // Buffered whole, so a malformed chunked body is refused before anything goes upstream.
+        byte[] buffered;
+        try {
+          buffered = readUpTo(req.getInputStream(), maxRequestBytes);
+        } catch (IOException e) {
+          throw new ClientBody.MalformedException(e);
+        }
         if (buffered == null) {
           send(resp, tooLarge(), requestId);
           return;
@@ -191,6 +199,19 @@ public class Gateway {
         LOG.log(
             Level.FINE, "Upstream of " + route.api().name() + " failed, request " + requestId, e);
         send(resp, e.problem(), requestId);
+      }
+    } catch (ClientBody.MalformedException e) {
+      // The client's body, not the upstream, failed: its framing broke or it ended early.
+      LOG.log(Level.FINE, "Malformed body on request " + requestId, e);
+      if (!resp.isCommitted()) {
+        send(
+            resp,
+            new Problem(
+                400,
+                REQUEST_BODY_MALFORMED,
+                "The request body is malformed: " + e.reason(),
+                RequestFraming.CLOSE),
+            requestId);
       }
     } catch (IOException | UncheckedIOException e) {
       // The client went away or the response broke mid-body: nothing useful can be sent.

@@ -6,6 +6,12 @@
  *   <li>{@code INVALID_PATH} (400, both ports): the path has more than one reading (path
  *       parameters, an encoded {@code /}, dot or empty segments, bad escapes: the rules are on
  *       {@link io.meshgate.facade.CanonicalPath}).
+ *   <li>{@code REQUEST_FRAMING_INVALID} (400, both ports): the body length has more than one
+ *       reading (rules on {@link io.meshgate.facade.RequestFraming}); the connection is closed.
+ *   <li>{@code REQUEST_HEADER_INVALID} (400, both ports): a header field name that is not a token
+ *       or a value with a control character; the connection is closed.
+ *   <li>{@code REQUEST_BODY_MALFORMED} (400): the client's body could not be read (invalid chunked
+ *       encoding, or it ended before its length); nothing complete was sent upstream.
  *   <li>{@code REQUEST_TOO_LARGE} (413): the body is over {@code meshgate.proxy.max-request-bytes};
  *       nothing was sent upstream.
  *   <li>{@code REQUEST_HEADERS_TOO_LARGE} (431): the headers to forward, once the policies have

@@ -138,6 +138,8 @@ public class UpstreamClient {
     ClassicHttpResponse response;
     try {
       response = client.executeOpen(target, request, context);
+    } catch (ClientBody.MalformedException e) {
+      throw e; // the client's fault, not the upstream's: the caller answers 400
     } catch (ConnectTimeoutException e) {
       throw timeout("Could not connect to the upstream service in time", e);
     } catch (SocketTimeoutException e) {
