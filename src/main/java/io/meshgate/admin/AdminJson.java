@@ -7,10 +7,10 @@ import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * JSON-B for the admin API's request and response records: an unknown field in a request body is an
- * error (400 {@code MALFORMED_BODY}), so a typo never silently falls back to a default. Scoped by
- * type: for any class outside {@code io.meshgate.admin} it returns {@code null}, and the runtime
- * uses its default JSON-B, so other resources are unaffected.
+ * JSON-B for the admin API's responses (and audit before/after values). Request bodies are not read
+ * with it: {@link AdminBodyReader} reads them, with strict JSON types. Scoped by type: for any
+ * class outside {@code io.meshgate.admin} it returns {@code null}, and the runtime uses its default
+ * JSON-B, so other resources are unaffected.
  */
 @Provider
 public class AdminJson implements ContextResolver<Jsonb> {

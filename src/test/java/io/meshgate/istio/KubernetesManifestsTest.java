@@ -64,19 +64,12 @@ class KubernetesManifestsTest {
   private static final Path KUBERNETES_DIR = PROJECT_DIR.resolve("kubernetes");
 
   /** Istio's CRD bundle in the shared folder; other Istio tests of this package read it too. */
-  static final Path CRD_BUNDLE = sharedDir().resolve("istio/crd-all.gen.yaml");
+  static final String CRD_BUNDLE = "istio/crd-all.gen.yaml";
 
   private static final Set<String> ISTIO_KINDS =
       Set.of("RequestAuthentication", "AuthorizationPolicy", "DestinationRule", "VirtualService");
   private static final String PLAN_HEADER = "x-client-plan";
   private static final String JWKS_PATH = "/.well-known/jwks.json";
-
-  private static Path sharedDir() {
-    String configured = System.getProperty("meshgate.shared.dir");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : PROJECT_DIR.resolve("../shared").normalize();
-  }
 
   // ---------------------------------------------------------------- (a) the tree renders
 
@@ -347,7 +340,8 @@ class KubernetesManifestsTest {
             metadata: {name: reviews, namespace: bookinfo}
             spec: {hosts: [reviews]}
             """);
-    assertThatThrownBy(() -> CrdSchemas.load(CRD_BUNDLE).validate(unknownVersion))
+    CrdSchemas crds = CrdSchemas.load(CRD_BUNDLE);
+    assertThatThrownBy(() -> crds.validate(unknownVersion))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("v9");
   }
@@ -680,12 +674,19 @@ class KubernetesManifestsTest {
           JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(strictV4));
     }
 
-    static synchronized CrdSchemas load(Path bundle) {
+    /**
+     * The schemas of the bundle at {@code relative} in the shared folder; without it the calling
+     * test is skipped (failed under {@code CI=true}), see {@link SharedFolder}.
+     */
+    static synchronized CrdSchemas load(String relative) {
+      Path bundle =
+          SharedFolder.require(
+              relative,
+              "Istio's CRD bundle (crd-all.gen.yaml of an Istio release, manifests/charts/base/files)");
       return LOADED.computeIfAbsent(bundle, CrdSchemas::read);
     }
 
     private static CrdSchemas read(Path bundle) {
-      assertThat(bundle).as("Istio CRD bundle (shared/istio)").isRegularFile();
       Map<String, Map<String, Object>> byGroupKind = new HashMap<>();
       for (Map<String, Object> doc : Yamls.loadAll(KustomizeTree.read(bundle))) {
         if ("CustomResourceDefinition".equals(doc.get("kind"))) {
@@ -714,7 +715,8 @@ class KubernetesManifestsTest {
       String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
       Map<String, Object> crd = crdByGroupKind.get(group + "/" + kind);
       if (crd == null) {
-        throw new AssertionError("no CRD for " + group + " " + kind + " in " + CRD_BUNDLE);
+        throw new AssertionError(
+            "no CRD for " + group + " " + kind + " in " + SharedFolder.dir().resolve(CRD_BUNDLE));
       }
       Map<String, Object> versionEntry =
           list(crd, "spec.versions").stream()

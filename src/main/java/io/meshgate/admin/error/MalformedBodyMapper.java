@@ -20,6 +20,10 @@ public class MalformedBodyMapper implements ExceptionMapper<ProcessingException>
 
   @Override
   public Response toResponse(ProcessingException e) {
+    Response refusal = Problems.adminRefusal(e);
+    if (refusal != null) {
+      return refusal;
+    }
     if (Problems.isJsonFailure(e)) {
       return Problems.response(malformed(e));
     }

@@ -48,6 +48,16 @@ final class Problems {
     return null;
   }
 
+  /**
+   * The admin refusal inside a runtime exception, as its problem; null when there is none. The
+   * admin body reader throws {@link AdminException}, and the runtime may wrap it (in a {@code
+   * ProcessingException} or a {@code WebApplicationException}) before a mapper sees it.
+   */
+  static Response adminRefusal(Throwable e) {
+    AdminException admin = cause(e, AdminException.class);
+    return admin == null ? null : response(admin.problem());
+  }
+
   /** SQLSTATE class 23: integrity constraint violation (unique, foreign key, not null). */
   static boolean isIntegrityViolation(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

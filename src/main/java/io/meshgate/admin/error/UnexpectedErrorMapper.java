@@ -20,9 +20,9 @@ public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> 
 
   @Override
   public Response toResponse(RuntimeException e) {
-    AdminException admin = Problems.cause(e, AdminException.class);
-    if (admin != null) {
-      return Problems.response(admin.problem());
+    Response refusal = Problems.adminRefusal(e);
+    if (refusal != null) {
+      return refusal;
     }
     if (Problems.isIntegrityViolation(e)) {
       LOG.log(Level.FINE, "Write refused by a database constraint", e);

@@ -4,6 +4,7 @@ import io.meshgate.facade.Gateway;
 import io.meshgate.support.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -22,9 +23,14 @@ import java.util.Map;
 @Provider
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
   @Context UriInfo uri;
+  @Context HttpHeaders headers;
 
   @Override
   public Response toResponse(WebApplicationException e) {
+    Response refusal = Problems.adminRefusal(e);
+    if (refusal != null) {
+      return refusal;
+    }
     Response original = e.getResponse();
     int status = original == null ? 500 : original.getStatus();
     if (!Problems.isAdmin(uri)) {
@@ -41,10 +47,28 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     Problem problem;
     if (status == 400 && Problems.isJsonFailure(e)) {
       problem = MalformedBodyMapper.malformed(e);
+    } else if (status == 415 && hasNoBody()) {
+      // JAX-RS reads a request without Content-Type as application/octet-stream and refuses it
+      // with 415; with no body either, what is wrong is the missing body.
+      problem =
+          new Problem(
+              400,
+              AdminErrors.MALFORMED_BODY,
+              "A JSON object body is required (send {} for no fields)");
     } else {
       problem = new Problem(status, key(status), detail(status), headers(original));
     }
     return Problems.response(problem);
+  }
+
+  /** No Content-Type and, by HTTP/1.1 framing, no body: no Content-Length or 0, no chunks. */
+  private boolean hasNoBody() {
+    if (headers == null || headers.getHeaderString(HttpHeaders.CONTENT_TYPE) != null) {
+      return false;
+    }
+    String length = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+    return headers.getHeaderString("Transfer-Encoding") == null
+        && (length == null || length.trim().equals("0"));
   }
 
   private static String key(int status) {
@@ -67,7 +91,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
       case 404 -> "No admin resource at this path";
       case 405 -> "This method is not allowed here";
       case 406 -> "This resource answers application/json only";
-      case 415 -> "This resource accepts application/json only";
+      case 415 -> "This resource accepts application/json (UTF-8) only";
       default -> "The request could not be processed";
     };
   }

@@ -66,7 +66,7 @@ public class KeyResource {
 
   @POST
   @Path("rotation")
-  @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+  @Consumes(MediaType.APPLICATION_JSON)
   public KeyView rotate(KeyRequests.Rotation request) {
     KeyView key = admin.rotate(Actors.of(security), request);
     keys.reload();

@@ -53,16 +53,36 @@ public final class AdminClient {
   /** Sends an admin request with the admin token; {@code json} may be null. */
   public static HttpResponse<String> send(
       LibertyServer server, String token, String method, String path, String json) {
+    return send(
+        server,
+        token,
+        method,
+        path,
+        json == null ? null : "application/json",
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends an admin request with these exact body bytes and {@code Content-Type}; either may be null
+   * (no body, no such header).
+   */
+  public static HttpResponse<String> send(
+      LibertyServer server,
+      String token,
+      String method,
+      String path,
+      String contentType,
+      byte[] body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(server.adminUri(path))
             .header("Authorization", "Bearer " + token)
             .method(
                 method,
-                json == null
+                body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-    if (json != null) {
-      b.header("Content-Type", "application/json");
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
     }
     return Http.send(b);
   }
