@@ -2,6 +2,7 @@ package it.io.meshgate.hostile;
 
 import io.meshgate.token.BadTokens;
 import it.io.meshgate.hostile.Input.Port;
+import it.io.meshgate.support.Gateways;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -87,7 +88,16 @@ final class Credentials {
     List<String[]> rows = new ArrayList<>();
     for (String key : BAD_KEYS) {
       rows.add(row("API key " + key, "X-API-Key: " + key + "\r\n", "", INVALID));
-      rows.add(row("API key in the query " + key, "", "&apikey=" + query(key), INVALID));
+      // A query over what the mesh accepts is refused before any policy looks at the key.
+      boolean tooLong = key.length() > Gateways.MAX_UPSTREAM_HEADER_BYTES;
+      rows.add(
+          new String[] {
+            "API key in the query " + key,
+            "",
+            "&apikey=" + query(key),
+            tooLong ? "431" : "401",
+            tooLong ? "REQUEST_HEADERS_TOO_LARGE" : INVALID
+          });
     }
     rows.add(row("empty API key", "X-API-Key:\r\n", "", MISSING));
     rows.add(row("blank API key", "X-API-Key:    \r\n", "", MISSING));
