@@ -11,11 +11,10 @@ import java.util.Set;
 
 /**
  * Strict HTTP/1.1 message framing (RFC 9112 §6): a request whose body length more than one reader
- * could read differently is refused before anything else looks at it, on both ports. Liberty's HTTP
- * layer accepts such requests and picks one reading (the first of two {@code Content-Length}
- * fields, no body for {@code Content-Length: 5, 6}); a proxy in front of or behind the gateway may
- * pick another, and the bytes one of them takes for a body, the other takes for a second request.
- * So there is exactly one accepted spelling of each:
+ * could read differently is refused before anything else looks at it, on both ports, wherever the
+ * application can see it. Liberty's HTTP layer accepts such requests and picks one reading; a proxy
+ * in front of or behind the gateway may pick another, and the bytes one of them takes for a body,
+ * the other takes for a second request. So there is exactly one accepted spelling of each:
  *
  * <ul>
  *   <li>{@code Content-Length}: at most one field, one to 18 ASCII digits (no sign, no list);

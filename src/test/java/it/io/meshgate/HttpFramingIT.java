@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.RawHttp;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -152,6 +154,26 @@ class HttpFramingIT {
 
     assertRefused(answer, "REQUEST_BODY_MALFORMED");
     assertThat(answer.text()).doesNotContain("UPSTREAM_UNAVAILABLE");
+    assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
+  }
+
+  @Test
+  void aBodyShorterThanItsContentLengthIs400NotAnUpstreamFailure() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    try (Socket socket = new Socket("127.0.0.1", gw.server().port())) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      socket
+          .getOutputStream()
+          .write(
+              (post(marker, "Content-Length: 10") + "hello").getBytes(StandardCharsets.ISO_8859_1));
+      socket.shutdownOutput(); // the client goes quiet 5 bytes short
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer)
+          .startsWith("HTTP/1.1 400")
+          .contains("\"errorKey\":\"REQUEST_BODY_MALFORMED\"")
+          .doesNotContain("UPSTREAM_UNAVAILABLE");
+    }
     assertThat(gw.upstream().requestsContaining(marker)).isEmpty();
   }
 

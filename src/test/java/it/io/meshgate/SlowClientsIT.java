@@ -34,8 +34,8 @@ class SlowClientsIT {
   private static final long READ_DEADLINE_MS = 2_000;
   private static final long NEW_CONNECTION_DEADLINE_MS = 2_000;
 
-  /** Scheduling slack on a loaded 2-core machine; Liberty's timers fire within ~0.7 s. */
-  private static final long SLACK_MS = 2_000;
+  /** Scheduling slack on a loaded 2-core machine; measured: Liberty closes up to 1.9 s late. */
+  private static final long SLACK_MS = 3_000;
 
   private static final String CALL =
       "GET /orders/slow-clients HTTP/1.1\r\nHost: x\r\nX-API-Key: orders-key-1\r\n\r\n";
