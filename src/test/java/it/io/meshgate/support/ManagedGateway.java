@@ -1,0 +1,172 @@
+package it.io.meshgate.support;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.arquillian.container.spi.Container;
+import org.jboss.arquillian.container.spi.ContainerRegistry;
+import org.jboss.arquillian.container.spi.event.container.AfterDeploy;
+import org.jboss.arquillian.container.spi.event.container.BeforeStart;
+import org.jboss.arquillian.core.api.Instance;
+import org.jboss.arquillian.core.api.annotation.Inject;
+import org.jboss.arquillian.core.api.annotation.Observes;
+import org.jboss.arquillian.core.spi.LoadableExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The integration suite's gateway, run by Arquillian's managed Liberty container ({@code
+ * arquillian.xml}): one server per failsafe execution, on the database that execution names ({@code
+ * meshgate.it.db}), started before the first Arquillian test class and stopped after the last. A
+ * test class deploys the WAR Maven built and reaches it through {@code @ArquillianResource URL}:
+ *
+ * <pre>{@code
+ * @ExtendWith(ArquillianExtension.class)
+ * class SomeIT {
+ *   @Deployment(testable = false)
+ *   static WebArchive gateway() { return ManagedGateway.war(); }
+ *
+ *   @ArquillianResource URL base;
+ * }
+ * }</pre>
+ *
+ * <p>Before Arquillian starts the server, {@link Preparation} makes it: a copy of the server Maven
+ * prepared without its application (Arquillian deploys that), configured through {@code server.env}
+ * like every other test server: its own database (emptied first), secrets and random ports, and
+ * this JVM's {@link StubUpstream} as the demo API's upstream. After each deployment it waits until
+ * the gateway is ready, as Kubernetes would before sending traffic.
+ */
+public final class ManagedGateway {
+  private static final String CONTEXT_ROOT =
+      """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <web-ext xmlns="http://websphere.ibm.com/xml/ns/javaee" version="1.0">
+        <context-root uri="/"/>
+      </web-ext>
+      """;
+
+  private static volatile Prepared prepared;
+
+  private ManagedGateway() {}
+
+  private record Prepared(LibertyServer server, StubUpstream upstream) {}
+
+  /**
+   * The WAR Maven built, at context root {@code /} as the product's server.xml deploys it (Liberty
+   * reads a deployed WAR's context root from {@code ibm-web-ext.xml}).
+   */
+  public static WebArchive war() {
+    Path war = Path.of(System.getProperty("meshgate.war", "target/meshgate.war"));
+    return ShrinkWrap.createFromZipFile(WebArchive.class, war.toFile())
+        .addAsWebInfResource(new StringAsset(CONTEXT_ROOT), "ibm-web-ext.xml");
+  }
+
+  /** {@code pathAndQuery} on the data port of the deployment at {@code base}. */
+  public static URI uri(URL base, String pathAndQuery) {
+    return URI.create(
+        base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
+  }
+
+  /** {@code pathAndQuery} on the admin port. */
+  public static URI adminUri(String pathAndQuery) {
+    return prepared().server().adminUri(pathAndQuery);
+  }
+
+  /** The mesh service behind the demo API. */
+  public static StubUpstream upstream() {
+    return prepared().upstream();
+  }
+
+  /** The server's {@code messages.log} so far. */
+  public static String messages() {
+    return prepared().server().messages();
+  }
+
+  private static Prepared prepared() {
+    if (prepared == null) {
+      throw new IllegalStateException(
+          "The managed gateway is not prepared: is the test class run by ArquillianExtension?");
+    }
+    return prepared;
+  }
+
+  private static Map<String, String> env(StubUpstream upstream) {
+    Map<String, String> env = new LinkedHashMap<>(Gateways.ownDatabase("arquillian"));
+    env.put("MESHGATE_KEK", Gateways.randomKey());
+    env.put("MESHGATE_SECRET_PEPPER", Gateways.randomKey());
+    env.put("MESHGATE_ISSUER", Gateways.ISSUER);
+    env.put("MESHGATE_ADMIN_CLIENT_ID", Gateways.ADMIN_CLIENT_ID);
+    env.put("MESHGATE_ADMIN_CLIENT_SECRET", Gateways.ADMIN_CLIENT_SECRET);
+    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_ID", Gateways.VIEWER_CLIENT_ID);
+    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", Gateways.VIEWER_CLIENT_SECRET);
+    env.put("MESHGATE_DEMO", "true");
+    env.put("MESHGATE_DEMO_UPSTREAM", upstream.baseUrl() + "/demo");
+    env.put("MESHGATE_PROXY_MAX_REQUEST_BYTES", Integer.toString(Gateways.MAX_REQUEST_BYTES));
+    if (Boolean.getBoolean("meshgate.it.redis")) {
+      requireRedis();
+      env.put("REDIS_URL", Gateways.REDIS_URL);
+      // Polling so slow that only Redis can propagate a catalog change in time.
+      env.put("MESHGATE_CATALOG_POLL_INTERVAL_MS", "30000");
+      // A scheduling stall on 2 busy cores must not move decisions to the fail-open fallback.
+      env.put("MESHGATE_LIMITER_REDIS_TIMEOUT_MS", "1000");
+    }
+    return env;
+  }
+
+  /** Redis must answer PING: its absence skips the suite locally and fails it under CI=true. */
+  private static void requireRedis() {
+    RedisURI uri = RedisURI.create(Gateways.REDIS_URL);
+    uri.setTimeout(Duration.ofSeconds(2));
+    RedisClient client = RedisClient.create(uri);
+    try (var connection = client.connect()) {
+      connection.sync().ping();
+    } catch (RedisException e) {
+      String why = "Redis at " + Gateways.REDIS_URL + " is not reachable: " + e.getMessage();
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        throw new IllegalStateException(why + " (CI=true: Redis is required)", e);
+      }
+      Assumptions.abort(why);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** Registers {@link Preparation} with Arquillian (META-INF/services). */
+  public static final class Extension implements LoadableExtension {
+    @Override
+    public void register(ExtensionBuilder builder) {
+      builder.observer(Preparation.class);
+    }
+  }
+
+  /** Makes the server before Arquillian starts it; waits for readiness after each deployment. */
+  public static final class Preparation {
+    @Inject private Instance<ContainerRegistry> registry;
+
+    public void prepare(@Observes BeforeStart event) {
+      Container<?> container =
+          registry.get().getContainers().stream()
+              .filter(c -> c.getDeployableContainer() == event.getDeployableContainer())
+              .findFirst()
+              .orElseThrow();
+      String name =
+          container.getContainerConfiguration().getContainerProperties().get("serverName");
+      StubUpstream upstream = new StubUpstream();
+      Runtime.getRuntime().addShutdownHook(new Thread(upstream::close));
+      prepared =
+          new Prepared(LibertyServer.create(name, env(upstream)).withoutApplication(), upstream);
+    }
+
+    public void awaitReady(@Observes AfterDeploy event) {
+      prepared().server().awaitReady(Duration.ofSeconds(180));
+    }
+  }
+}
