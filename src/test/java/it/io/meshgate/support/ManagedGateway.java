@@ -75,19 +75,17 @@ public final class ManagedGateway {
         base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
   }
 
-  /** {@code pathAndQuery} on the admin port. */
-  public static URI adminUri(String pathAndQuery) {
-    return prepared().server().adminUri(pathAndQuery);
+  /**
+   * The server, for its admin port, log and settings. Arquillian starts and stops it: never stop,
+   * restart or kill it (tests that need that start a {@link LibertyServer} of their own).
+   */
+  public static LibertyServer server() {
+    return prepared().server();
   }
 
-  /** The mesh service behind the demo API. */
+  /** The mesh service behind the gateway's APIs. */
   public static StubUpstream upstream() {
     return prepared().upstream();
-  }
-
-  /** The server's {@code messages.log} so far. */
-  public static String messages() {
-    return prepared().server().messages();
   }
 
   private static Prepared prepared() {
