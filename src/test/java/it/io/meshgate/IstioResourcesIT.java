@@ -2,8 +2,6 @@ package it.io.meshgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import it.io.meshgate.support.AdminClient;
-import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
 import jakarta.json.Json;
@@ -47,7 +45,7 @@ class IstioResourcesIT {
 
   @Test
   void inlineVariantCarriesTheKeySetTheGatewayServes() {
-    HttpResponse<String> r = get("?namespace=bookinfo", viewerToken());
+    HttpResponse<String> r = get("?namespace=bookinfo", ManagedGateway.viewerToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonObject ra = json(r.body());
     assertThat(ra.getString("kind")).isEqualTo("RequestAuthentication");
@@ -60,7 +58,7 @@ class IstioResourcesIT {
 
   @Test
   void uriVariantPointsAtTheJwksPath() {
-    HttpResponse<String> r = get("?jwks=uri", viewerToken());
+    HttpResponse<String> r = get("?jwks=uri", ManagedGateway.viewerToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonObject ra = json(r.body());
     assertThat(ra.getJsonObject("metadata").getString("namespace")).isEqualTo("istio-system");
@@ -72,16 +70,11 @@ class IstioResourcesIT {
   @Test
   void badParametersAndMissingTokensAreRefusedClearly() {
     for (String query : new String[] {"?namespace=Bad_NS", "?jwks=file", "?name=-x"}) {
-      HttpResponse<String> r = get(query, viewerToken());
+      HttpResponse<String> r = get(query, ManagedGateway.viewerToken());
       assertThat(r.statusCode()).as(query).isEqualTo(400);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
     assertThat(get("", null).statusCode()).isEqualTo(401);
-  }
-
-  private static String viewerToken() {
-    return AdminClient.token(
-        ManagedGateway.server(), Gateways.VIEWER_CLIENT_ID, Gateways.VIEWER_CLIENT_SECRET);
   }
 
   private URI uri(String pathAndQuery) {

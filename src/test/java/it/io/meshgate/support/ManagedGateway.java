@@ -3,8 +3,13 @@ package it.io.meshgate.support;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,9 +45,10 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Before Arquillian starts the server, {@link Preparation} makes it: a copy of the server Maven
  * prepared without its application (Arquillian deploys that), configured through {@code server.env}
- * like every other test server: its own database (emptied first), secrets and random ports, and
- * this JVM's {@link StubUpstream} as the demo API's upstream. After each deployment it waits until
- * the gateway is ready, as Kubernetes would before sending traffic.
+ * like every other test server: its own database (emptied first), secrets and random ports, the
+ * suite's catalog seed, and this JVM's {@link StubUpstream} as the upstream of every API in it.
+ * After each deployment it waits until the gateway is ready, as Kubernetes would before sending
+ * traffic.
  */
 public final class ManagedGateway {
   private static final String CONTEXT_ROOT =
@@ -54,6 +60,7 @@ public final class ManagedGateway {
       """;
 
   private static volatile Prepared prepared;
+  private static String adminToken;
 
   private ManagedGateway() {}
 
@@ -83,6 +90,24 @@ public final class ManagedGateway {
     return prepared().server();
   }
 
+  /** Sends an admin request with the bootstrap admin client's token; {@code json} may be null. */
+  public static HttpResponse<String> admin(String method, String path, String json) {
+    return AdminClient.send(server(), adminToken(), method, path, json);
+  }
+
+  /** A read-only admin token (the bootstrap viewer client's). */
+  public static String viewerToken() {
+    return AdminClient.token(server(), Gateways.VIEWER_CLIENT_ID, Gateways.VIEWER_CLIENT_SECRET);
+  }
+
+  private static synchronized String adminToken() {
+    if (adminToken == null) {
+      adminToken =
+          AdminClient.token(server(), Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+    }
+    return adminToken;
+  }
+
   /** The mesh service behind the gateway's APIs. */
   public static StubUpstream upstream() {
     return prepared().upstream();
@@ -107,6 +132,7 @@ public final class ManagedGateway {
     env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", Gateways.VIEWER_CLIENT_SECRET);
     env.put("MESHGATE_DEMO", "true");
     env.put("MESHGATE_DEMO_UPSTREAM", upstream.baseUrl() + "/demo");
+    env.put("MESHGATE_SEED_FILE", Gateways.seedFile(seed(upstream)).toString());
     env.put("MESHGATE_PROXY_MAX_REQUEST_BYTES", Integer.toString(Gateways.MAX_REQUEST_BYTES));
     if (Boolean.getBoolean("meshgate.it.redis")) {
       requireRedis();
@@ -117,6 +143,20 @@ public final class ManagedGateway {
       env.put("MESHGATE_LIMITER_REDIS_TIMEOUT_MS", "1000");
     }
     return env;
+  }
+
+  /**
+   * The suite's catalog ({@code seed.json} beside this class): APIs on the stub upstream (one of
+   * them on a closed port), a product with an open and an approval plan, and apps in every
+   * subscription state.
+   */
+  private static String seed(StubUpstream upstream) {
+    try (InputStream in = ManagedGateway.class.getResourceAsStream("seed.json")) {
+      String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return template.formatted(upstream.baseUrl(), LibertyServer.freePort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Redis must answer PING: its absence skips the suite locally and fails it under CI=true. */
