@@ -16,11 +16,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.arquillian.container.spi.Container;
 import org.jboss.arquillian.container.spi.ContainerRegistry;
+import org.jboss.arquillian.container.spi.client.deployment.Deployment;
+import org.jboss.arquillian.container.spi.client.deployment.DeploymentDescription;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.ProtocolMetaData;
+import org.jboss.arquillian.container.spi.context.annotation.DeploymentScoped;
+import org.jboss.arquillian.container.spi.event.DeployDeployment;
+import org.jboss.arquillian.container.spi.event.UnDeployDeployment;
 import org.jboss.arquillian.container.spi.event.container.AfterDeploy;
 import org.jboss.arquillian.container.spi.event.container.BeforeStart;
 import org.jboss.arquillian.core.api.Instance;
+import org.jboss.arquillian.core.api.InstanceProducer;
 import org.jboss.arquillian.core.api.annotation.Inject;
 import org.jboss.arquillian.core.api.annotation.Observes;
+import org.jboss.arquillian.core.spi.EventContext;
 import org.jboss.arquillian.core.spi.LoadableExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -31,7 +39,8 @@ import org.junit.jupiter.api.Assumptions;
  * The integration suite's gateway, run by Arquillian's managed Liberty container ({@code
  * arquillian.xml}): one server per failsafe execution, on the database that execution names ({@code
  * meshgate.it.db}), started before the first Arquillian test class and stopped after the last. A
- * test class deploys the WAR Maven built and reaches it through {@code @ArquillianResource URL}:
+ * test class deploys the WAR Maven built and reaches it through {@code @ArquillianResource URL}
+ * (the first class's deployment serves the whole suite, see {@link OneDeployment}):
  *
  * <pre>{@code
  * @ExtendWith(ArquillianExtension.class)
@@ -181,7 +190,7 @@ public final class ManagedGateway {
   public static final class Extension implements LoadableExtension {
     @Override
     public void register(ExtensionBuilder builder) {
-      builder.observer(Preparation.class);
+      builder.observer(Preparation.class).observer(OneDeployment.class);
     }
   }
 
@@ -205,6 +214,44 @@ public final class ManagedGateway {
 
     public void awaitReady(@Observes AfterDeploy event) {
       prepared().server().awaitReady(Duration.ofSeconds(180));
+    }
+  }
+
+  /**
+   * Deploys the WAR once per suite rather than once per test class, as the suite's single server
+   * did before Arquillian ran it: each redeployment restarted the application (about 10 s on 2
+   * cores) and tested nothing the first deployment did not. Later classes get the first
+   * deployment's address; the server's stop at the end of the suite removes it.
+   */
+  public static final class OneDeployment {
+    private static ProtocolMetaData deployed;
+    private static String deployedName;
+
+    @Inject @DeploymentScoped private InstanceProducer<ProtocolMetaData> metaData;
+    @Inject @DeploymentScoped private InstanceProducer<DeploymentDescription> description;
+    @Inject @DeploymentScoped private InstanceProducer<Deployment> deployment;
+
+    public void deploy(@Observes(precedence = -100) EventContext<DeployDeployment> context) {
+      Deployment next = context.getEvent().getDeployment();
+      String name = next.getDescription().getArchive().getName();
+      if (deployed == null) {
+        context.proceed();
+        deployed = metaData.get();
+        deployedName = name;
+        return;
+      }
+      if (!name.equals(deployedName)) {
+        throw new IllegalStateException(
+            "Every Arquillian test class deploys ManagedGateway.war(), not " + name);
+      }
+      description.set(next.getDescription());
+      deployment.set(next);
+      metaData.set(deployed);
+      next.deployed();
+    }
+
+    public void keep(@Observes(precedence = -100) EventContext<UnDeployDeployment> context) {
+      // The next test class deploys the same WAR: leave it running.
     }
   }
 }
