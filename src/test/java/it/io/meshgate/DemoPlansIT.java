@@ -13,13 +13,21 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.ManagedGateway;
 import it.io.meshgate.support.StubUpstream;
+import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,18 +36,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  * independent library verifies against the JWKS fetched over HTTP, and routes on {@code
  * x-client-plan}; the client's key never reaches it.
  */
+@ExtendWith(ArquillianExtension.class)
 class DemoPlansIT {
-  private final Gateways gw = Gateways.get();
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ManagedGateway.war();
+  }
+
+  @ArquillianResource private URL base;
 
   @ParameterizedTest
   @ValueSource(strings = {"free", "premium", "beta"})
   void meshReceivesAVerifiableGatewayTokenAndThePlanHeader(String plan) throws Exception {
     String marker = UUID.randomUUID().toString();
     HttpResponse<String> response =
-        Http.get(gw.server().uri("/echo/reviews/" + marker), "X-API-Key", plan + "-demo-key");
+        Http.get(uri("/echo/reviews/" + marker), "X-API-Key", plan + "-demo-key");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    StubUpstream.Received received = gw.upstream().only(marker);
+    StubUpstream.Received received = ManagedGateway.upstream().only(marker);
     assertThat(received.rawPathAndQuery()).isEqualTo("/demo/reviews/" + marker);
     assertThat(received.header("x-client-plan")).containsExactly(plan);
     assertThat(received.header("x-client-id")).containsExactly(plan + "-demo-client");
@@ -72,10 +86,10 @@ class DemoPlansIT {
         Base64.getEncoder()
             .encodeToString((plan + "-demo-client:" + plan + "-demo-secret").getBytes());
     HttpResponse<String> response =
-        Http.get(gw.server().uri("/echo/" + marker), "Authorization", "Basic " + basic);
+        Http.get(uri("/echo/" + marker), "Authorization", "Basic " + basic);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    StubUpstream.Received received = gw.upstream().only(marker);
+    StubUpstream.Received received = ManagedGateway.upstream().only(marker);
     assertThat(received.header("x-client-plan")).containsExactly(plan);
     assertThat(received.header("authorization")).singleElement().asString().startsWith("Bearer ");
     assertThat(received.headers().toString()).doesNotContain(basic);
@@ -84,8 +98,7 @@ class DemoPlansIT {
   @ParameterizedTest
   @ValueSource(strings = {"", "/", "/reviews/1?x=%20y"})
   void builtInEchoUpstreamAnswersWhatItReceived(String suffix) {
-    HttpResponse<String> r =
-        Http.get(gw.server().uri("/__meshgate/echo" + suffix), "X-Probe", "p-1");
+    HttpResponse<String> r = Http.get(uri("/__meshgate/echo" + suffix), "X-Probe", "p-1");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     jakarta.json.JsonObject echo =
         jakarta.json.Json.createReader(new java.io.StringReader(r.body())).readObject();
@@ -101,7 +114,7 @@ class DemoPlansIT {
    * checked.
    */
   private JWTClaimsSet verifyWithJwksOverHttp(String token) throws Exception {
-    HttpResponse<String> jwks = Http.get(gw.server().uri("/.well-known/jwks.json"));
+    HttpResponse<String> jwks = Http.get(uri("/.well-known/jwks.json"));
     assertThat(jwks.statusCode()).isEqualTo(200);
     assertThat(jwks.headers().firstValue("Cache-Control"))
         .hasValueSatisfying(v -> assertThat(v).contains("max-age="));
@@ -120,5 +133,9 @@ class DemoPlansIT {
             new JWTClaimsSet.Builder().issuer(Gateways.ISSUER).build(),
             Set.of("sub", "aud", "exp", "iat", "plan")));
     return processor.process(token, null);
+  }
+
+  private URI uri(String pathAndQuery) {
+    return ManagedGateway.uri(base, pathAndQuery);
   }
 }

@@ -2,34 +2,48 @@ package it.io.meshgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.ManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * OAuth 2.0 client credentials: {@code POST /oauth2/token} issues tokens to apps; the gateway
  * accepts them where an API allows {@code oauth2} and never passes them on to the mesh. The seed
- * (see {@link Gateways}) has {@code oauth-client} on {@code shop/gold} (scopes {@code orders:read
- * orders:write}), {@code /reports} allowing {@code oauth2} and API keys, {@code /bearer-only}
- * allowing only {@code oauth2} and no other policy, and {@code /orders} with the default methods.
+ * ({@code seed.json} of {@link ManagedGateway}) has {@code oauth-client} on {@code shop/gold}
+ * (scopes {@code orders:read orders:write}), {@code /reports} allowing {@code oauth2} and API keys,
+ * {@code /bearer-only} allowing only {@code oauth2} and no other policy, and {@code /orders} with
+ * the default methods.
  */
+@ExtendWith(ArquillianExtension.class)
 class OAuthTokenIT {
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ManagedGateway.war();
+  }
+
+  @ArquillianResource private URL base;
+
   private static final String CC = "grant_type=client_credentials";
   private static final String FORM = "application/x-www-form-urlencoded";
-
-  private final Gateways gw = Gateways.get();
 
   @Test
   void basicClientGetsATokenTheGatewayAcceptsOnAnOauth2Api() {
@@ -60,9 +74,9 @@ class OAuthTokenIT {
 
     String marker = UUID.randomUUID().toString();
     HttpResponse<String> call =
-        Http.get(gw.server().uri("/reports/" + marker), "Authorization", "Bearer " + accessToken);
+        Http.get(uri("/reports/" + marker), "Authorization", "Bearer " + accessToken);
     assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
-    StubUpstream.Received received = gw.upstream().only(marker);
+    StubUpstream.Received received = ManagedGateway.upstream().only(marker);
     assertThat(received.header("x-client-id")).containsExactly("oauth-client");
     assertThat(received.header("x-client-plan")).containsExactly("gold");
     // The mesh gets the gateway's own mesh token for (app, API, plan), not the OAuth token.
@@ -85,8 +99,7 @@ class OAuthTokenIT {
     assertThat(part(accessToken, 1).getString("scope")).isEqualTo("orders:read");
     String marker = UUID.randomUUID().toString();
     assertThat(
-            Http.get(
-                    gw.server().uri("/reports/" + marker), "Authorization", "Bearer " + accessToken)
+            Http.get(uri("/reports/" + marker), "Authorization", "Bearer " + accessToken)
                 .statusCode())
         .isEqualTo(200);
   }
@@ -95,7 +108,7 @@ class OAuthTokenIT {
   void formContentTypeWithACharsetIsAccepted() {
     HttpResponse<String> r =
         send(
-            HttpRequest.newBuilder(gw.server().uri("/oauth2/token"))
+            HttpRequest.newBuilder(uri("/oauth2/token"))
                 .header("Content-Type", FORM + "; charset=UTF-8")
                 .header("Authorization", basic("oauth-client", "oauth-secret"))
                 .POST(HttpRequest.BodyPublishers.ofString(CC)));
@@ -150,7 +163,7 @@ class OAuthTokenIT {
   void wrongOrMissingContentTypeIs400InvalidRequestNever415() {
     for (String type : new String[] {"application/json", "text/plain", null}) {
       HttpRequest.Builder b =
-          HttpRequest.newBuilder(gw.server().uri("/oauth2/token"))
+          HttpRequest.newBuilder(uri("/oauth2/token"))
               .header("Authorization", basic("oauth-client", "oauth-secret"))
               .POST(
                   HttpRequest.BodyPublishers.ofString(
@@ -172,7 +185,7 @@ class OAuthTokenIT {
 
   @Test
   void otherMethodsAre405WithTheRfcShape() {
-    HttpResponse<String> r = Http.get(gw.server().uri("/oauth2/token"));
+    HttpResponse<String> r = Http.get(uri("/oauth2/token"));
     assertOAuthError(r, 405, "invalid_request");
     assertThat(r.headers().firstValue("Allow")).hasValue("POST");
   }
@@ -180,11 +193,12 @@ class OAuthTokenIT {
   @Test
   void suspendedAppGetsNoTokenAndItsTokenIsRefused() {
     String n = UUID.randomUUID().toString().substring(0, 8);
-    JsonObject app = ok(AdminClient.send("POST", "/admin/v1/apps", "{\"name\":\"oa-" + n + "\"}"));
+    JsonObject app =
+        ok(ManagedGateway.admin("POST", "/admin/v1/apps", "{\"name\":\"oa-" + n + "\"}"));
     String clientId = app.getString("clientId");
     String secret = app.getString("clientSecret");
     ok(
-        AdminClient.send(
+        ManagedGateway.admin(
             "POST",
             "/admin/v1/subscriptions",
             "{\"appId\":" + app.getJsonNumber("id") + ",\"planId\":" + goldPlanId() + "}"));
@@ -193,14 +207,15 @@ class OAuthTokenIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     String accessToken = json(r.body()).getString("access_token");
     assertThat(
-            Http.get(gw.server().uri("/reports/" + n), "Authorization", "Bearer " + accessToken)
-                .statusCode())
+            Http.get(uri("/reports/" + n), "Authorization", "Bearer " + accessToken).statusCode())
         .isEqualTo(200);
 
-    ok(AdminClient.send("POST", "/admin/v1/apps/" + app.getJsonNumber("id") + "/suspend", null));
+    ok(
+        ManagedGateway.admin(
+            "POST", "/admin/v1/apps/" + app.getJsonNumber("id") + "/suspend", null));
 
     RejectionsIT.assertProblem(
-        Http.get(gw.server().uri("/reports/" + n), "Authorization", "Bearer " + accessToken),
+        Http.get(uri("/reports/" + n), "Authorization", "Bearer " + accessToken),
         403,
         "CLIENT_AUTH_APP_SUSPENDED");
     assertOAuthError(
@@ -212,17 +227,16 @@ class OAuthTokenIT {
     String accessToken = accessToken();
     String marker = UUID.randomUUID().toString();
     HttpResponse<String> call =
-        Http.get(
-            gw.server().uri("/bearer-only/" + marker), "Authorization", "Bearer " + accessToken);
+        Http.get(uri("/bearer-only/" + marker), "Authorization", "Bearer " + accessToken);
     assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
-    StubUpstream.Received received = gw.upstream().only(marker);
+    StubUpstream.Received received = ManagedGateway.upstream().only(marker);
     assertThat(received.header("authorization")).isEmpty();
   }
 
   @Test
   void accessTokenIsRefusedWhereOauth2IsNotAllowed() {
     HttpResponse<String> orders =
-        Http.get(gw.server().uri("/orders/x"), "Authorization", "Bearer " + accessToken());
+        Http.get(uri("/orders/x"), "Authorization", "Bearer " + accessToken());
     RejectionsIT.assertProblem(orders, 401, "CLIENT_AUTH_MISSING");
     assertThat(orders.headers().firstValue("WWW-Authenticate"))
         .hasValueSatisfying(v -> assertThat(v).doesNotContain("Bearer"));
@@ -244,8 +258,7 @@ class OAuthTokenIT {
             + parts[1]
             + ".";
     for (String bad : new String[] {tampered, none, "not.a.jwt", "x".repeat(9000)}) {
-      HttpResponse<String> r =
-          Http.get(gw.server().uri("/reports/x"), "Authorization", "Bearer " + bad);
+      HttpResponse<String> r = Http.get(uri("/reports/x"), "Authorization", "Bearer " + bad);
       RejectionsIT.assertProblem(r, 401, "CLIENT_AUTH_INVALID");
       assertThat(r.headers().firstValue("WWW-Authenticate"))
           .hasValue("Bearer realm=\"meshgate\", error=\"invalid_token\"");
@@ -256,15 +269,11 @@ class OAuthTokenIT {
   void theMeshTokenItselfIsNotAnAccessToken() {
     // A token the gateway minted for the mesh (typ JWT, aud an API) must not work as a bearer.
     String marker = UUID.randomUUID().toString();
-    assertThat(
-            Http.get(gw.server().uri("/orders/" + marker), "X-API-Key", "oauth-app-key")
-                .statusCode())
+    assertThat(Http.get(uri("/orders/" + marker), "X-API-Key", "oauth-app-key").statusCode())
         .isEqualTo(200);
-    String meshToken = gw.upstream().only(marker).header("authorization").get(0);
+    String meshToken = ManagedGateway.upstream().only(marker).header("authorization").get(0);
     RejectionsIT.assertProblem(
-        Http.get(gw.server().uri("/reports/x"), "Authorization", meshToken),
-        401,
-        "CLIENT_AUTH_INVALID");
+        Http.get(uri("/reports/x"), "Authorization", meshToken), 401, "CLIENT_AUTH_INVALID");
   }
 
   private String accessToken() {
@@ -274,7 +283,7 @@ class OAuthTokenIT {
   }
 
   private long goldPlanId() {
-    JsonObject page = ok(AdminClient.send("GET", "/admin/v1/products?name=shop", null));
+    JsonObject page = ok(ManagedGateway.admin("GET", "/admin/v1/products?name=shop", null));
     for (JsonValue product : page.getJsonArray("items")) {
       if (!product.asJsonObject().getString("name").equals("shop")) {
         continue;
@@ -290,7 +299,7 @@ class OAuthTokenIT {
 
   private HttpResponse<String> token(String authorization, String form) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(gw.server().uri("/oauth2/token"))
+        HttpRequest.newBuilder(uri("/oauth2/token"))
             .header("Content-Type", FORM)
             .POST(HttpRequest.BodyPublishers.ofString(form));
     if (authorization != null) {
@@ -335,5 +344,9 @@ class OAuthTokenIT {
 
   private static JsonObject json(String body) {
     return Json.createReader(new StringReader(body)).readObject();
+  }
+
+  private URI uri(String pathAndQuery) {
+    return ManagedGateway.uri(base, pathAndQuery);
   }
 }

@@ -2,18 +2,31 @@ package it.io.meshgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.ManagedGateway;
 import it.io.meshgate.support.StubUpstream;
+import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What goes through the gateway arrives unchanged, in both directions, except what must not. */
+@ExtendWith(ArquillianExtension.class)
 class ProxyFidelityIT {
-  private final Gateways gw = Gateways.get();
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ManagedGateway.war();
+  }
+
+  @ArquillianResource private URL base;
 
   @Test
   void postBodyAndQueryReachTheUpstreamUnchanged() {
@@ -22,7 +35,7 @@ class ProxyFidelityIT {
     String body = "{\"item\":\"caf\u00e9\",\"qty\":3}";
     HttpResponse<String> r =
         Http.send(
-            HttpRequest.newBuilder(gw.server().uri("/orders/" + marker + "/items?" + query))
+            HttpRequest.newBuilder(uri("/orders/" + marker + "/items?" + query))
                 .header("X-API-Key", "orders-key-1")
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("X-Custom-Trace", "t-1")
@@ -30,7 +43,7 @@ class ProxyFidelityIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    StubUpstream.Received received = gw.upstream().only(marker);
+    StubUpstream.Received received = ManagedGateway.upstream().only(marker);
     assertThat(received.method()).isEqualTo("POST");
     assertThat(received.rawPathAndQuery()).isEqualTo("/svc/orders/" + marker + "/items?" + query);
     assertThat(received.bodyText()).isEqualTo(body);
@@ -45,10 +58,9 @@ class ProxyFidelityIT {
   @Test
   void apiKeyInTheQueryIsAcceptedWhereAllowedAndRemovedFromWhatGoesUpstream() {
     String marker = UUID.randomUUID().toString();
-    HttpResponse<String> r =
-        Http.get(gw.server().uri("/orders/" + marker + "?a=%20x&apikey=orders-key-1&b=2"));
+    HttpResponse<String> r = Http.get(uri("/orders/" + marker + "?a=%20x&apikey=orders-key-1&b=2"));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(gw.upstream().only(marker).rawPathAndQuery())
+    assertThat(ManagedGateway.upstream().only(marker).rawPathAndQuery())
         .isEqualTo("/svc/orders/" + marker + "?a=%20x&b=2");
   }
 
@@ -58,12 +70,12 @@ class ProxyFidelityIT {
       String marker = UUID.randomUUID().toString();
       HttpResponse<String> r =
           Http.send(
-              HttpRequest.newBuilder(gw.server().uri("/orders/" + marker))
+              HttpRequest.newBuilder(uri("/orders/" + marker))
                   .header("X-API-Key", "orders-key-1")
                   .method(
                       method, HttpRequest.BodyPublishers.ofString("{\"op\":\"" + method + "\"}")));
       assertThat(r.statusCode()).as(method + " " + r.body()).isEqualTo(200);
-      StubUpstream.Received received = gw.upstream().only(marker);
+      StubUpstream.Received received = ManagedGateway.upstream().only(marker);
       assertThat(received.method()).isEqualTo(method);
       assertThat(received.bodyText()).isEqualTo("{\"op\":\"" + method + "\"}");
     }
@@ -73,7 +85,7 @@ class ProxyFidelityIT {
   void createdResponseReachesTheClientUnchangedMinusHopByHopHeaders() {
     HttpResponse<String> r =
         Http.send(
-            HttpRequest.newBuilder(gw.server().uri("/create-order"))
+            HttpRequest.newBuilder(uri("/create-order"))
                 .header("X-API-Key", "orders-key-1")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
 
@@ -90,24 +102,20 @@ class ProxyFidelityIT {
   @Test
   void wellFormedRequestIdIsKeptAndAMalformedOneReplaced() {
     String kept = UUID.randomUUID().toString();
-    Http.get(
-        gw.server().uri("/orders/" + kept),
-        "X-API-Key",
-        "orders-key-1",
-        "X-Request-Id",
-        "req-" + kept);
-    assertThat(gw.upstream().only(kept).header("x-request-id")).containsExactly("req-" + kept);
+    Http.get(uri("/orders/" + kept), "X-API-Key", "orders-key-1", "X-Request-Id", "req-" + kept);
+    assertThat(ManagedGateway.upstream().only(kept).header("x-request-id"))
+        .containsExactly("req-" + kept);
 
     String replaced = UUID.randomUUID().toString();
     Http.get(
-        gw.server().uri("/orders/" + replaced),
-        "X-API-Key",
-        "orders-key-1",
-        "X-Request-Id",
-        "bad id <script>");
-    assertThat(gw.upstream().only(replaced).header("x-request-id"))
+        uri("/orders/" + replaced), "X-API-Key", "orders-key-1", "X-Request-Id", "bad id <script>");
+    assertThat(ManagedGateway.upstream().only(replaced).header("x-request-id"))
         .singleElement()
         .asString()
         .matches("[0-9a-f-]{36}");
+  }
+
+  private URI uri(String pathAndQuery) {
+    return ManagedGateway.uri(base, pathAndQuery);
   }
 }

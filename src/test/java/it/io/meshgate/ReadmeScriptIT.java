@@ -3,28 +3,41 @@ package it.io.meshgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.ManagedGateway;
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README's "Manage the catalog" script runs as printed and prints what the README says. */
+@ExtendWith(ArquillianExtension.class)
 class ReadmeScriptIT {
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ManagedGateway.war();
+  }
+
+  @ArquillianResource private URL base;
 
   @Test
   void manageTheCatalogScriptRunsAsPrinted() throws Exception {
-    Gateways gw = Gateways.get();
     Path script = Files.createTempFile("manage-the-catalog", ".sh");
     Files.writeString(script, scriptFromReadme());
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
-    env.put("ADMIN", "http://127.0.0.1:" + gw.server().adminPort());
-    env.put("GATEWAY", "http://127.0.0.1:" + gw.server().port());
-    env.put("UPSTREAM", "http://127.0.0.1:" + gw.server().port() + "/__meshgate/echo");
+    env.put("ADMIN", "http://127.0.0.1:" + ManagedGateway.server().adminPort());
+    env.put("GATEWAY", "http://127.0.0.1:" + base.getPort());
+    env.put("UPSTREAM", "http://127.0.0.1:" + base.getPort() + "/__meshgate/echo");
     env.put("MESHGATE_ADMIN_CLIENT_ID", Gateways.ADMIN_CLIENT_ID);
     env.put("MESHGATE_ADMIN_CLIENT_SECRET", Gateways.ADMIN_CLIENT_SECRET);
     Process p = pb.start();

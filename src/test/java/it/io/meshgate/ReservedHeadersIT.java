@@ -2,13 +2,19 @@ package it.io.meshgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.ManagedGateway;
 import it.io.meshgate.support.StubUpstream;
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,8 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A client can never choose the plan the mesh routes on: whatever it sends, in whatever spelling,
  * the upstream sees exactly one {@code x-client-plan}, the one of its subscription.
  */
+@ExtendWith(ArquillianExtension.class)
 class ReservedHeadersIT {
-  private final Gateways gw = Gateways.get();
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ManagedGateway.war();
+  }
+
+  @ArquillianResource private URL base;
 
   static Stream<List<String>> spoofs() {
     return Stream.of(
@@ -46,10 +58,10 @@ class ReservedHeadersIT {
             + marker
             + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: free-demo-key\r\n"
             + String.join("\r\n", spoofed);
-    String response = Http.raw(gw.server().port(), head, null);
+    String response = Http.raw(base.getPort(), head, null);
 
     assertThat(response).startsWith("HTTP/1.1 200");
-    StubUpstream.Received received = gw.upstream().only(marker);
+    StubUpstream.Received received = ManagedGateway.upstream().only(marker);
     assertThat(planLikeHeaders(received.headers(), "x-client-plan")).containsExactly("free");
     assertThat(planLikeHeaders(received.headers(), "x-client-id"))
         .containsExactly("free-demo-client");

@@ -17,11 +17,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 
 /**
  * A real Liberty server running the meshgate WAR Maven built, as its own process. Each instance is
  * a copy of the server Maven prepared ({@code target/liberty/wlp/usr/servers/meshgate}) under its
  * own name, configured only through {@code server.env}, on random free ports.
+ *
+ * <p>The suite's single gateway is started by Arquillian's managed Liberty container ({@link
+ * ManagedGateway}, which uses this class only to prepare the copy). Tests start servers of their
+ * own here where Arquillian's one-server-per-suite model does not fit: a second replica on the same
+ * database, a restart under a running test, a {@code kill -9}, or settings that differ from the
+ * suite's.
  */
 public final class LibertyServer implements AutoCloseable {
   private static final HttpClient HTTP =
@@ -145,7 +161,8 @@ public final class LibertyServer implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Duration timeout) {
+  /** Waits until {@code /health/ready} answers 200; fails with the server's log otherwise. */
+  public void awaitReady(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     String last = "no answer";
     while (Instant.now().isBefore(deadline)) {
@@ -180,6 +197,44 @@ public final class LibertyServer implements AutoCloseable {
             + last
             + "\n--- messages.log ---\n"
             + messages());
+  }
+
+  /**
+   * Removes the WAR's {@code <webApplication>} from this copy's {@code server.xml}, for a container
+   * that deploys the WAR itself at context root {@code /} with Hibernate as its shared library (see
+   * arquillian.xml). Fails on anything else in the element, which that deployment would lose.
+   */
+  public LibertyServer withoutApplication() {
+    Path serverXml = dir.resolve("server.xml");
+    try {
+      Document doc =
+          DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(serverXml.toFile());
+      NodeList apps = doc.getElementsByTagName("webApplication");
+      if (apps.getLength() != 1) {
+        throw new IllegalStateException(serverXml + ": " + apps.getLength() + " webApplication");
+      }
+      Element app = (Element) apps.item(0);
+      Element loader = (Element) app.getElementsByTagName("classloader").item(0);
+      boolean expected =
+          app.getAttributes().getLength() == 3
+              && app.getAttribute("contextRoot").equals("/")
+              && !app.getAttribute("location").isEmpty()
+              && app.getElementsByTagName("*").getLength() == 1
+              && loader != null
+              && loader.getAttributes().getLength() == 1
+              && loader.getAttribute("commonLibraryRef").equals("hibernate");
+      if (!expected) {
+        throw new IllegalStateException(
+            serverXml + ": its webApplication changed; make ManagedGateway's deployment match it");
+      }
+      app.getParentNode().removeChild(app);
+      TransformerFactory.newInstance()
+          .newTransformer()
+          .transform(new DOMSource(doc), new StreamResult(serverXml.toFile()));
+    } catch (IOException | ParserConfigurationException | SAXException | TransformerException e) {
+      throw new IllegalStateException("Cannot edit " + serverXml, e);
+    }
+    return this;
   }
 
   private void writeEnv() {
