@@ -80,8 +80,12 @@ public class Startup {
   @ConfigProperty(name = "meshgate.startup.deadline", defaultValue = "PT5M")
   String deadlineSetting;
 
-  /** The longest pause between two start-up attempts. */
-  static final long MAX_RETRY_DELAY_SECONDS = 4;
+  /**
+   * The pause between two start-up attempts. Short, so that a replica is ready within seconds of
+   * its database coming back; cheap, since an attempt against a database that is down costs one
+   * refused connection (or one login timeout, {@code DB_TIMEOUT_SECONDS}, if it hangs).
+   */
+  static final long RETRY_DELAY_SECONDS = 1;
 
   /** Where start-up stands; what readiness reports, in fixed words (the log has the details). */
   public enum State {
@@ -122,10 +126,9 @@ public class Startup {
 
   /**
    * One start-up attempt. A failure (database not reachable yet, recovery still running after a
-   * crash) is retried with a growing delay, at most {@value #MAX_RETRY_DELAY_SECONDS} s apart, so a
-   * replica is ready within seconds of its database coming back; readiness stays down meanwhile.
-   * The steps are safe to repeat: migrations and seeds apply what is missing, and the background
-   * tasks start only once everything they read has been read.
+   * crash) is retried {@value #RETRY_DELAY_SECONDS} s later, until it succeeds; readiness stays
+   * down meanwhile. The steps are safe to repeat: migrations and seeds apply what is missing, and
+   * the background tasks start only once everything they read has been read.
    */
   private void attempt() {
     attempts++;
@@ -168,7 +171,6 @@ public class Startup {
     } catch (Exception e) {
       boolean outage = DatabaseOutage.isCause(e);
       state = outage ? State.DATABASE_UNAVAILABLE : State.FAILED;
-      long delay = Math.min(MAX_RETRY_DELAY_SECONDS, 1L << Math.min(attempts, 5));
       String why = e.getClass().getSimpleName() + ": " + e.getMessage();
       // The first failure with its stack; then one line per attempt, or none while the database
       // stays down (a WARN every few seconds for the length of an outage helps nobody).
@@ -178,12 +180,12 @@ public class Startup {
             "MESHGATE-STARTUP: meshgate could not start (attempt "
                 + attempts
                 + "), retrying every "
-                + delay
-                + " s at most: "
+                + RETRY_DELAY_SECONDS
+                + " s: "
                 + why,
             attempts == 1 ? e : null);
       }
-      scheduler.schedule(this::attempt, delay, java.util.concurrent.TimeUnit.SECONDS);
+      scheduler.schedule(this::attempt, RETRY_DELAY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

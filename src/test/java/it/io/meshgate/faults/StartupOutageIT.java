@@ -108,9 +108,8 @@ class StartupOutageIT {
         }
       } catch (UncheckedIOException e) {
         last = e;
-        // Nothing listens yet: pace the retries of a process we do not control (not test timing).
-        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
       }
+      FaultSuite.pace();
     }
     throw new AssertionError("no answer from " + uri + " within " + seconds + " s", last);
   }
