@@ -1,11 +1,11 @@
 package io.meshgate.health;
 
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -36,7 +36,8 @@ public class DatabaseProbe {
   @Resource(lookup = "jdbc/meshgate")
   DataSource dataSource;
 
-  @Resource ManagedExecutorService executor;
+  @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+  ExecutorService executor;
 
   private CompletableFuture<Boolean> inFlight;
 
