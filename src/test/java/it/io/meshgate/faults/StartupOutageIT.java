@@ -96,14 +96,18 @@ class StartupOutageIT {
     }
   }
 
-  /** Polls until the server answers at all (it is starting), for at most {@code seconds}. */
+  /**
+   * Polls until the application's own checks answer (it is deployed), for at most {@code seconds}.
+   */
   private static HttpResponse<String> awaitAnswer(URI uri, int seconds) {
     long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     UncheckedIOException last = null;
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> r = Http.get(uri);
-        if (r.statusCode() != 404) { // 404 until the application is deployed
+        // 404 until the application is deployed, then DOWN with no checks until its health
+        // checks are registered.
+        if (r.body().contains("\"name\":\"meshgate\"")) {
           return r;
         }
       } catch (UncheckedIOException e) {
