@@ -81,9 +81,10 @@ public class Startup {
   String deadlineSetting;
 
   /**
-   * The pause between two start-up attempts. Short, so that a replica is ready within seconds of
-   * its database coming back; cheap, since an attempt against a database that is down costs one
-   * refused connection (or one login timeout, {@code DB_TIMEOUT_SECONDS}, if it hangs).
+   * The pause between two start-up attempts while the database is unavailable. Short, so that a
+   * replica is ready within seconds of its database coming back; cheap, since an attempt against a
+   * database that is down costs one refused connection (or one login timeout, {@code
+   * DB_TIMEOUT_SECONDS}, if it hangs).
    */
   static final long RETRY_DELAY_SECONDS = 1;
 
@@ -126,9 +127,10 @@ public class Startup {
 
   /**
    * One start-up attempt. A failure (database not reachable yet, recovery still running after a
-   * crash) is retried {@value #RETRY_DELAY_SECONDS} s later, until it succeeds; readiness stays
-   * down meanwhile. The steps are safe to repeat: migrations and seeds apply what is missing, and
-   * the background tasks start only once everything they read has been read.
+   * crash) is retried until it succeeds, {@value #RETRY_DELAY_SECONDS} s later while the database
+   * is unavailable; readiness stays down meanwhile. The steps are safe to repeat: migrations and
+   * seeds apply what is missing, and the background tasks start only once everything they read has
+   * been read.
    */
   private void attempt() {
     attempts++;
@@ -171,6 +173,9 @@ public class Startup {
     } catch (Exception e) {
       boolean outage = DatabaseOutage.isCause(e);
       state = outage ? State.DATABASE_UNAVAILABLE : State.FAILED;
+      // Waiting for the database is cheap and should end as soon as it is back; anything else
+      // (a bad seed file, a failed migration) is retried at a growing distance, up to 30 s.
+      long delay = outage ? RETRY_DELAY_SECONDS : Math.min(30, 1L << Math.min(attempts, 5));
       String why = e.getClass().getSimpleName() + ": " + e.getMessage();
       // The first failure with its stack; then one line per attempt, or none while the database
       // stays down (a WARN every few seconds for the length of an outage helps nobody).
@@ -179,13 +184,13 @@ public class Startup {
             Level.SEVERE,
             "MESHGATE-STARTUP: meshgate could not start (attempt "
                 + attempts
-                + "), retrying every "
-                + RETRY_DELAY_SECONDS
+                + "), retrying in "
+                + delay
                 + " s: "
                 + why,
             attempts == 1 ? e : null);
       }
-      scheduler.schedule(this::attempt, RETRY_DELAY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      scheduler.schedule(this::attempt, delay, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

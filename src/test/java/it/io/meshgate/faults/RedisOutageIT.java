@@ -29,7 +29,14 @@ import org.junit.jupiter.api.Test;
 class RedisOutageIT {
   private static final int ROUNDS = 3;
   private static final long TIMEOUT_MS = 50;
-  private static final long MAX_CALL_MS = TIMEOUT_MS + 100;
+
+  /**
+   * The timeout plus room for the machine's own scheduling: the fault suite runs for minutes next
+   * to other builds on 2 cores, where a plain call with Redis up took up to 172 ms. Still far below
+   * what waiting for Redis costs (Lettuce gives up on a frozen server after seconds).
+   */
+  private static final long MAX_CALL_MS = TIMEOUT_MS + 250;
+
   private static final Pattern OUTAGE_WARN =
       Pattern.compile("W MESHGATE-LIMITER: Redis at [^ ]+ is unavailable");
   private static OwnRedis redis;
