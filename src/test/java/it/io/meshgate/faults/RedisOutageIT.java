@@ -22,18 +22,25 @@ import org.junit.jupiter.api.Test;
 /**
  * Redis stops, freezes and comes back under a running gateway (a Redis this test starts on a free
  * port; the shared one is never touched), three rounds of each: fail-open plans keep serving within
- * their local share, fail-closed plans answer 503, no call waits longer than the Redis timeout (50
- * ms) plus 250 ms, one WARN marks each outage, an admin write made during the outage is
+ * their local share, fail-closed plans answer 503, no call waits longer than the Redis timeout
+ * plus 250 ms, one WARN marks each outage, an admin write made during the outage is
  * acknowledged and kept, and shared counting resumes without a restart.
  */
 class RedisOutageIT {
   private static final int ROUNDS = 3;
-  private static final long TIMEOUT_MS = 50;
 
   /**
-   * The timeout plus room for the machine's own scheduling: the fault suite runs for minutes next
-   * to other builds on 2 cores, where a plain call with Redis up took up to 172 ms. Still far below
-   * what waiting for Redis costs (Lettuce gives up on a frozen server after seconds).
+   * The replica's Redis timeout. Not the 50 ms default: the fault suite runs for minutes next to
+   * other builds on 2 cores (load average 30 measured), where a Redis call with Redis up sometimes
+   * took longer than 50 ms and was counted locally, so the exact shared counts below failed (13 of
+   * 10). What is tested is that a stopped or frozen Redis costs a call at most the timeout.
+   */
+  private static final long TIMEOUT_MS = 250;
+
+  /**
+   * The timeout plus room for the machine's own scheduling (a call with Redis up took up to 172
+   * ms). Still far below what waiting for Redis costs (Lettuce gives up on a frozen server after
+   * seconds).
    */
   private static final long MAX_CALL_MS = TIMEOUT_MS + 250;
 
@@ -80,7 +87,7 @@ class RedisOutageIT {
             .start();
     token = AdminClient.token(server, Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
     // The replica's first decisions open its Redis connection and load the counting script; on a
-    // busy machine they can take longer than the 50 ms timeout and be counted locally, which the
+    // busy machine they can take longer than the timeout and be counted locally, which the
     // exact counts below would then measure. Warm it up on an app of its own first.
     LimitedApi.burst(server.uri(api.basePath + "/warm-up"), api.subscribe("open").key(), 20);
   }
