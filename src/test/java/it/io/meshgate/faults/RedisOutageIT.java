@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Redis stops, freezes and comes back under a running gateway (a Redis this test starts on a free
  * port; the shared one is never touched), three rounds of each: fail-open plans keep serving within
- * their local share, fail-closed plans answer 503, no call waits longer than the Redis timeout
- * plus 250 ms, one WARN marks each outage, an admin write made during the outage is
- * acknowledged and kept, and shared counting resumes without a restart.
+ * their local share, fail-closed plans answer 503, no call waits longer than the Redis timeout plus
+ * 250 ms, one WARN marks each outage, an admin write made during the outage is acknowledged and
+ * kept, and shared counting resumes without a restart.
  */
 class RedisOutageIT {
   private static final int ROUNDS = 3;
