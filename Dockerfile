@@ -70,8 +70,10 @@ ARG VERBOSE=false
 ARG TLS=false
 
 # The server configuration first: features.sh installs the features it lists, and this layer
-# only changes when server.xml does.
+# only changes when the server configuration does.
 COPY --chown=1001:0 src/main/liberty/config/server.xml /config/
+# The datasource settings of each database kind, which server.xml includes by DB_KIND.
+COPY --chown=1001:0 src/main/liberty/config/datasource-h2.xml src/main/liberty/config/datasource-postgresql.xml /config/
 RUN features.sh
 # Heap and JVM flags (a fixed 256 MiB heap; replace the file to size it differently).
 COPY --chown=1001:0 src/main/liberty/config/jvm.options /config/

@@ -1,5 +1,6 @@
 package io.meshgate.facade;
 
+import io.meshgate.catalog.DatabaseOutage;
 import io.meshgate.chain.ExchangeContext;
 import io.meshgate.chain.HeaderList;
 import io.meshgate.chain.InvalidPolicyConfigException;
@@ -223,6 +224,14 @@ public class Gateway {
             requestId);
       }
     } catch (RuntimeException e) {
+      if (DatabaseOutage.isCause(e)) {
+        // A cache miss during a database outage; what is cached keeps serving.
+        LOG.log(Level.FINE, "Catalog unavailable for request " + requestId, e);
+        if (!resp.isCommitted()) {
+          send(resp, DatabaseOutage.problem(), requestId);
+        }
+        return;
+      }
       LOG.log(Level.SEVERE, "MESHGATE-INTERNAL: request " + requestId + " failed", e);
       if (!resp.isCommitted()) {
         send(

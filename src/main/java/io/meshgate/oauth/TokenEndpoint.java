@@ -1,5 +1,6 @@
 package io.meshgate.oauth;
 
+import io.meshgate.catalog.DatabaseOutage;
 import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.support.OAuthRequests;
 import io.meshgate.support.SecretDigester;
@@ -74,7 +75,16 @@ public class TokenEndpoint {
           new ClientCredentialsGrant.Refused(
               400, ClientCredentialsGrant.INVALID_REQUEST, "The request body could not be read"));
     }
-    ClientCredentialsGrant.Outcome outcome = grant.decide(contentType, authorization, form);
+    ClientCredentialsGrant.Outcome outcome;
+    try {
+      outcome = grant.decide(contentType, authorization, form);
+    } catch (RuntimeException e) {
+      if (!DatabaseOutage.isCause(e)) {
+        throw e;
+      }
+      LOG.log(Level.FINE, "Token request refused: the database is unavailable", e);
+      return temporarilyUnavailable(DatabaseOutage.DETAIL, DatabaseOutage.RETRY_AFTER_SECONDS);
+    }
     if (outcome instanceof ClientCredentialsGrant.Refused refused) {
       return refused(refused);
     }
@@ -84,22 +94,31 @@ public class TokenEndpoint {
       accessToken = tokens.issue(granted.clientId(), granted.scopes());
     } catch (SigningUnavailableException e) {
       LOG.log(Level.WARNING, "MESHGATE-OAUTH: cannot issue an access token: " + e.getMessage());
-      return Response.status(503)
-          .type("application/json")
-          .header("Cache-Control", "no-store")
-          .header("Pragma", "no-cache")
-          .header("Retry-After", "5")
-          .entity(
-              Json.createObjectBuilder()
-                  .add("error", "temporarily_unavailable")
-                  .add("error_description", "No signing key is available")
-                  .build()
-                  .toString())
-          .build();
+      return temporarilyUnavailable("No signing key is available", "5");
     }
     LOG.fine(() -> "Access token issued to client_id=" + granted.clientId());
     String scope = String.join(" ", granted.scopes());
     return OAuthRequests.token(accessToken, tokens.ttlSeconds(), scope.isEmpty() ? null : scope);
+  }
+
+  /**
+   * RFC 6749 defines {@code temporarily_unavailable} for the authorization endpoint only; the token
+   * endpoint uses it too, in the same JSON shape as its other errors, so a client library that
+   * reads {@code error} gets a meaningful one rather than an unknown body.
+   */
+  private static Response temporarilyUnavailable(String description, String retryAfterSeconds) {
+    return Response.status(503)
+        .type("application/json")
+        .header("Cache-Control", "no-store")
+        .header("Pragma", "no-cache")
+        .header("Retry-After", retryAfterSeconds)
+        .entity(
+            Json.createObjectBuilder()
+                .add("error", "temporarily_unavailable")
+                .add("error_description", description)
+                .build()
+                .toString())
+        .build();
   }
 
   // Other methods get the RFC error shape too, rather than a bare container 405.

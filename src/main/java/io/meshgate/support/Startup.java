@@ -1,7 +1,9 @@
 package io.meshgate.support;
 
+import io.meshgate.catalog.DatabaseOutage;
 import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.catalog.seed.CatalogSeeder;
+import io.meshgate.token.KeySettings;
 import io.meshgate.token.SigningKeys;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,8 +26,9 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Brings the server to a serving state once, at application start: schema migrations, the demo and
- * seed catalogs, the first signing key, the catalog caches. A failure is logged once and keeps
- * readiness down with its reason; the process stays up so the reason can be read.
+ * seed catalogs, the first signing key, the catalog caches. Until it completes readiness is down
+ * (with a fixed reason; the log has the exception), and past {@code MESHGATE_STARTUP_DEADLINE}
+ * liveness is down too, so Kubernetes restarts a replica that cannot start.
  */
 @ApplicationScoped
 public class Startup {
@@ -67,7 +71,44 @@ public class Startup {
   @ConfigProperty(name = "HTTP_MAX_MESSAGE_BYTES")
   Optional<Long> maxMessageBytes;
 
-  private volatile String failure = "starting";
+  /**
+   * How long start-up may take before liveness fails: an ISO-8601 duration or whole seconds. A
+   * replica that cannot reach its database (or read its settings) for that long is restarted by
+   * Kubernetes rather than left waiting.
+   */
+  @Inject
+  @ConfigProperty(name = "meshgate.startup.deadline", defaultValue = "PT5M")
+  String deadlineSetting;
+
+  /**
+   * The pause between two start-up attempts while the database is unavailable. Short, so that a
+   * replica is ready within seconds of its database coming back; cheap, since an attempt against a
+   * database that is down costs one refused connection (or one login timeout, {@code
+   * DB_TIMEOUT_SECONDS}, if it hangs).
+   */
+  static final long RETRY_DELAY_SECONDS = 1;
+
+  /** Where start-up stands; what readiness reports, in fixed words (the log has the details). */
+  public enum State {
+    STARTING("starting"),
+    DATABASE_UNAVAILABLE("waiting for the database"),
+    FAILED("failed; see the server log"),
+    STARTED("started");
+
+    private final String reason;
+
+    State(String reason) {
+      this.reason = reason;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
+  private volatile State state = State.STARTING;
+  private volatile Duration deadline = Duration.ofMinutes(5);
+  private final long startedNanos = System.nanoTime();
   private int attempts;
 
   @Resource jakarta.enterprise.concurrent.ManagedScheduledExecutorService scheduler;
@@ -76,13 +117,20 @@ public class Startup {
     maxMessageBytes
         .flatMap(limit -> RequestLimits.mismatch(maxRequestBytes, limit))
         .ifPresent(why -> LOG.warning("MESHGATE-CONFIG: " + why));
+    try {
+      deadline = KeySettings.parse("MESHGATE_STARTUP_DEADLINE", deadlineSetting);
+    } catch (IllegalStateException e) {
+      LOG.severe("MESHGATE-CONFIG: " + e.getMessage() + "; using " + deadline);
+    }
     attempt();
   }
 
   /**
    * One start-up attempt. A failure (database not reachable yet, recovery still running after a
-   * crash) is retried with a growing delay, up to 30 s apart, until it succeeds: readiness stays
-   * down meanwhile, with the reason.
+   * crash) is retried until it succeeds, {@value #RETRY_DELAY_SECONDS} s later while the database
+   * is unavailable; readiness stays down meanwhile. The steps are safe to repeat: migrations and
+   * seeds apply what is missing, and the background tasks start only once everything they read has
+   * been read.
    */
   private void attempt() {
     attempts++;
@@ -107,36 +155,58 @@ public class Startup {
       try {
         keys.createFirstKeyIfNone();
       } catch (RuntimeException raced) {
+        if (DatabaseOutage.isCause(raced)) {
+          throw raced;
+        }
         LOG.log(Level.INFO, "Another replica created the first signing key; using it", raced);
       }
       keys.reload();
       catalog.invalidateAll();
       catalog.publishedApis();
+      String installation = installationId();
       sync.start();
       keySync.start();
       autoRotation.start();
-      limiter.start(installationId());
-      failure = null;
+      limiter.start(installation);
+      state = State.STARTED;
       LOG.info("MESHGATE-READY: meshgate is ready, signing key " + keys.active().kid());
     } catch (Exception e) {
-      failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-      long delay = Math.min(30, 1L << Math.min(attempts, 5));
-      LOG.log(
-          Level.SEVERE,
-          "MESHGATE-STARTUP: meshgate could not start (attempt "
-              + attempts
-              + "), retrying in "
-              + delay
-              + " s: "
-              + failure,
-          attempts == 1 ? e : null);
+      boolean outage = DatabaseOutage.isCause(e);
+      state = outage ? State.DATABASE_UNAVAILABLE : State.FAILED;
+      // Waiting for the database is cheap and should end as soon as it is back; anything else
+      // (a bad seed file, a failed migration) is retried at a growing distance, up to 30 s.
+      long delay = outage ? RETRY_DELAY_SECONDS : Math.min(30, 1L << Math.min(attempts, 5));
+      String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+      // The first failure with its stack; then one line per attempt, or none while the database
+      // stays down (a WARN every few seconds for the length of an outage helps nobody).
+      if (attempts == 1 || !outage) {
+        LOG.log(
+            Level.SEVERE,
+            "MESHGATE-STARTUP: meshgate could not start (attempt "
+                + attempts
+                + "), retrying in "
+                + delay
+                + " s: "
+                + why,
+            attempts == 1 ? e : null);
+      }
       scheduler.schedule(this::attempt, delay, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 
-  /** {@code null} when started; otherwise why not. */
-  public String failure() {
-    return failure;
+  /** Where start-up stands. */
+  public State state() {
+    return state;
+  }
+
+  /** How long start-up may take before liveness fails. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** Whether start-up has not completed and its deadline has passed. */
+  public boolean pastDeadline() {
+    return state != State.STARTED && System.nanoTime() - startedNanos > deadline.toNanos();
   }
 
   /**

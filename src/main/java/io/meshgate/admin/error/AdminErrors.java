@@ -27,5 +27,11 @@ public final class AdminErrors {
   public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
+  /**
+   * 503 with {@code Retry-After}: the database is stopped or not answering; the write was rolled
+   * back whole and may be retried.
+   */
+  public static final String CATALOG_UNAVAILABLE = io.meshgate.catalog.DatabaseOutage.ERROR_KEY;
+
   private AdminErrors() {}
 }

@@ -1,5 +1,6 @@
 package io.meshgate.admin.error;
 
+import io.meshgate.catalog.DatabaseOutage;
 import io.meshgate.support.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -11,7 +12,8 @@ import java.util.logging.Logger;
 /**
  * Everything no closer mapper handles. A write that breaks a database uniqueness rule (two admins
  * racing for one base path) is a 409, not a 500; an {@link AdminException} wrapped by the
- * transaction interceptor is rendered as itself; a JSON failure is a 400; anything else is a 500
+ * transaction interceptor is rendered as itself; an unavailable database is a 503 {@code
+ * CATALOG_UNAVAILABLE} with {@code Retry-After}; a JSON failure is a 400; anything else is a 500
  * logged once, here, with an id the caller can quote.
  */
 @Provider
@@ -23,6 +25,11 @@ public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> 
     Response refusal = Problems.adminRefusal(e);
     if (refusal != null) {
       return refusal;
+    }
+    if (DatabaseOutage.isCause(e)) {
+      // Not a bug: the transaction was rolled back whole, and the caller may retry.
+      LOG.log(Level.FINE, "Admin request refused: the database is unavailable", e);
+      return Problems.response(DatabaseOutage.problem());
     }
     if (Problems.isIntegrityViolation(e)) {
       LOG.log(Level.FINE, "Write refused by a database constraint", e);

@@ -113,6 +113,11 @@ public final class Gateways {
     return db;
   }
 
+  /** The JDBC URL of the suite's database, as its servers use it. */
+  public String dbUrl() {
+    return env.get("DB_URL");
+  }
+
   /** Whether this suite's servers propagate catalog changes through Redis (else by polling). */
   public boolean redis() {
     return redis;

@@ -97,6 +97,16 @@ public final class LibertyServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the server without waiting for readiness, for tests that watch a replica become ready
+   * (or not) themselves.
+   */
+  public LibertyServer launch() {
+    script("start");
+    running = true;
+    return this;
+  }
+
   public void stop() {
     if (running) {
       script("stop");

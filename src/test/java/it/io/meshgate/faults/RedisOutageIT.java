@@ -1,4 +1,4 @@
-package it.io.meshgate;
+package it.io.meshgate.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,39 +21,55 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Redis stops, freezes and comes back under a running gateway (a Redis this test starts on a free
- * port): fail-open plans keep serving within their local share, fail-closed plans answer 503, no
- * call waits longer than the Redis timeout (50 ms) plus 100 ms, one WARN marks each outage, and
- * shared counting resumes without a restart. Runs in the PostgreSQL + Redis suite.
+ * port; the shared one is never touched), three rounds of each: fail-open plans keep serving within
+ * their local share, fail-closed plans answer 503, no call waits longer than the Redis timeout plus
+ * 250 ms, one WARN marks each outage, an admin write made during the outage is acknowledged and
+ * kept, and shared counting resumes without a restart.
  */
-class LimiterOutageIT {
-  private static final long TIMEOUT_MS = 50;
-  private static final long MAX_CALL_MS = TIMEOUT_MS + 100;
+class RedisOutageIT {
+  private static final int ROUNDS = 3;
+
+  /**
+   * The replica's Redis timeout. Not the 50 ms default: the fault suite runs for minutes next to
+   * other builds on 2 cores (load average 30 measured), where a Redis call with Redis up sometimes
+   * took longer than 50 ms and was counted locally, so the exact shared counts below failed (13 of
+   * 10). What is tested is that a stopped or frozen Redis costs a call at most the timeout.
+   */
+  private static final long TIMEOUT_MS = 250;
+
+  /**
+   * The timeout plus room for the machine's own scheduling (a call with Redis up took up to 172
+   * ms). Still far below what waiting for Redis costs (Lettuce gives up on a frozen server after
+   * seconds).
+   */
+  private static final long MAX_CALL_MS = TIMEOUT_MS + 250;
+
   private static final Pattern OUTAGE_WARN =
       Pattern.compile("W MESHGATE-LIMITER: Redis at [^ ]+ is unavailable");
   private static OwnRedis redis;
   private static LibertyServer server;
   private static LimitedApi api;
-  private static LimitedApi.App beforeOutage;
-  private static LimitedApi.App duringOutage;
-  private static LimitedApi.App afterOutage;
-  private static LimitedApi.App closed;
+  private static String token;
+  private LimitedApi.App beforeOutage;
+  private LimitedApi.App duringOutage;
+  private LimitedApi.App afterOutage;
+  private LimitedApi.App closed;
 
   @BeforeAll
   static void start() {
+    FaultSuite.requirePostgresql();
     Assumptions.assumeTrue(
         Gateways.get().redis(), "the Redis suite runs the outage test (it brings its own Redis)");
+    // Per hour, not per second: a burst slowed down by a busy machine still falls in one window, so
+    // the counts below are exact whatever the timing.
     api =
         new LimitedApi(
             "{}",
             Map.of(
                 "open",
-                    "\"rateLimit\":{\"limit\":10,\"per\":\"second\"},\"onLimiterError\":\"fail-open\"",
+                    "\"rateLimit\":{\"limit\":10,\"per\":\"hour\"},\"onLimiterError\":\"fail-open\"",
                 "closed",
-                    "\"rateLimit\":{\"limit\":10,\"per\":\"second\"},\"onLimiterError\":\"fail-closed\""));
-    beforeOutage = api.subscribe("open");
-    duringOutage = api.subscribe("open");
-    afterOutage = api.subscribe("open");
-    closed = api.subscribe("closed");
+                    "\"rateLimit\":{\"limit\":10,\"per\":\"hour\"},\"onLimiterError\":\"fail-closed\""));
     redis = new OwnRedis().start();
     server =
         Gateways.get()
@@ -69,6 +85,11 @@ class LimiterOutageIT {
                     "MESHGATE_CATALOG_POLL_INTERVAL_MS",
                     "1000"))
             .start();
+    token = AdminClient.token(server, Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+    // The replica's first decisions open its Redis connection and load the counting script; on a
+    // busy machine they can take longer than the timeout and be counted locally, which the
+    // exact counts below would then measure. Warm it up on an app of its own first.
+    LimitedApi.burst(server.uri(api.basePath + "/warm-up"), api.subscribe("open").key(), 20);
   }
 
   @AfterAll
@@ -83,17 +104,27 @@ class LimiterOutageIT {
 
   @Test
   void outagesFallBackPerPlanAndSharedCountingResumesWithoutARestart() {
+    for (int round = 1; round <= ROUNDS; round++) {
+      round(round);
+    }
+  }
+
+  private void round(int round) {
+    beforeOutage = api.subscribe("open");
+    duringOutage = api.subscribe("open");
+    afterOutage = api.subscribe("open");
+    closed = api.subscribe("closed");
+    long warningsBefore = outageWarnings();
     // Shared: exactly the plan's 10 (a replica's local share would be 10 / 2 replicas = 5).
     assertThat(admittedOf50(beforeOutage)).isEqualTo(10);
     assertThat(closedStatus()).isEqualTo(200);
-    assertThat(outageWarnings()).isZero();
 
     redis.stop();
     long slowest = 0;
     for (int i = 0; i < 10; i++) {
       long start = System.nanoTime();
       HttpResponse<String> r = call(closed, "/closed-" + i);
-      slowest = Math.max(slowest, elapsedMs(start));
+      slowest = Math.max(slowest, FaultSuite.elapsedMs(start));
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(LimitedApi.json(r.body()).getString("errorKey")).isEqualTo("LIMITER_UNAVAILABLE");
       assertThat(r.headers().firstValue("Retry-After")).isPresent();
@@ -102,18 +133,32 @@ class LimiterOutageIT {
     for (int i = 0; i < 10; i++) {
       long start = System.nanoTime();
       assertThat(call(duringOutage, "/open-" + i).statusCode()).isIn(200, 429);
-      slowest = Math.max(slowest, elapsedMs(start));
+      slowest = Math.max(slowest, FaultSuite.elapsedMs(start));
     }
-    System.out.printf("[redis stopped] slowest sequential call: %d ms%n", slowest);
+    System.out.printf("[redis stopped, round %d] slowest sequential call: %d ms%n", round, slowest);
     assertThat(slowest).isLessThanOrEqualTo(MAX_CALL_MS);
-    assertThat(outageWarnings()).isEqualTo(1);
-    assertThat(metric("meshgate_limiter_fallback_total")).isGreaterThanOrEqualTo(50);
-    assertThat(metric("meshgate_limiter_unavailable_total")).isGreaterThanOrEqualTo(10);
+    assertThat(outageWarnings()).isEqualTo(warningsBefore + 1);
+    assertThat(metric("meshgate_limiter_fallback_total")).isGreaterThanOrEqualTo(50 * round);
+    assertThat(metric("meshgate_limiter_unavailable_total")).isGreaterThanOrEqualTo(10 * round);
+    // Catalog writes do not need Redis: acknowledged now, still there after the outage.
+    HttpResponse<String> written =
+        AdminClient.send(
+            server,
+            token,
+            "POST",
+            "/admin/v1/apps",
+            "{\"name\":\"redis-outage-" + round + "-" + System.nanoTime() + "\",\"owner\":\"it\"}");
+    assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+    long writtenId = LimitedApi.json(written.body()).getJsonNumber("id").longValue();
 
     redis.start();
     awaitSharedCounting();
     assertThat(admittedOf50(afterOutage)).isEqualTo(10);
-    assertThat(outageWarnings()).isEqualTo(1);
+    assertThat(outageWarnings()).isEqualTo(warningsBefore + 1);
+    assertThat(
+            AdminClient.send(server, token, "GET", "/admin/v1/apps/" + writtenId, null)
+                .statusCode())
+        .isEqualTo(200);
     assertThat(server.messages()).contains("answers again; counting is shared again");
 
     // A frozen Redis keeps connections open and never answers: only the timeout protects calls.
@@ -123,16 +168,17 @@ class LimiterOutageIT {
       for (int i = 0; i < 20; i++) {
         long start = System.nanoTime();
         int status = call(afterOutage, "/frozen-" + i).statusCode();
-        slowest = Math.max(slowest, elapsedMs(start));
+        slowest = Math.max(slowest, FaultSuite.elapsedMs(start));
         assertThat(status).isIn(200, 429);
         start = System.nanoTime();
         status = call(closed, "/frozen-closed-" + i).statusCode();
-        slowest = Math.max(slowest, elapsedMs(start));
+        slowest = Math.max(slowest, FaultSuite.elapsedMs(start));
         assertThat(status).isEqualTo(503);
       }
-      System.out.printf("[redis frozen] slowest sequential call: %d ms%n", slowest);
+      System.out.printf(
+          "[redis frozen, round %d] slowest sequential call: %d ms%n", round, slowest);
       assertThat(slowest).isLessThanOrEqualTo(MAX_CALL_MS);
-      assertThat(outageWarnings()).isEqualTo(2);
+      assertThat(outageWarnings()).isEqualTo(warningsBefore + 2);
     } finally {
       redis.thaw();
     }
@@ -140,23 +186,19 @@ class LimiterOutageIT {
     assertThat(closedStatus()).isEqualTo(200);
   }
 
-  private static int admittedOf50(LimitedApi.App app) {
+  private int admittedOf50(LimitedApi.App app) {
     List<HttpResponse<String>> responses =
         LimitedApi.burst(server.uri(api.basePath + "/burst"), app.key(), 50);
     assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 429);
     return (int) responses.stream().filter(r -> r.statusCode() == 200).count();
   }
 
-  private static int closedStatus() {
+  private int closedStatus() {
     return call(closed, "/closed-ok").statusCode();
   }
 
   private static HttpResponse<String> call(LimitedApi.App app, String path) {
     return Http.get(server.uri(api.basePath + path), "X-API-Key", app.key());
-  }
-
-  private static long elapsedMs(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
   }
 
   private static long outageWarnings() {
@@ -175,9 +217,7 @@ class LimiterOutageIT {
   }
 
   /** Polls the usage view (it probes Redis too) until this replica counts in Redis again. */
-  private static void awaitSharedCounting() {
-    String token =
-        AdminClient.token(server, Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+  private void awaitSharedCounting() {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     String counting = null;
     while (System.nanoTime() < deadline) {
