@@ -3,36 +3,19 @@ package it.io.meshgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.AdminClient;
-import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
-import it.io.meshgate.support.StubUpstream;
+import it.io.meshgate.support.RotationRig;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,12 +36,11 @@ class KeyRotationIT {
 
   private static final Duration MARGIN = Duration.ofSeconds(2);
   private static final Duration LEAD = REFRESH.plus(MARGIN);
-  private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final String API_KEY = "keys-it-key";
+  private static final Duration DEADLINE = RotationRig.DEADLINE;
   private static final String VIEWER_ID = "keys-it-viewer";
   private static final String VIEWER_SECRET = "keys-it-viewer-" + java.util.UUID.randomUUID();
 
-  private static StubUpstream upstream;
+  private static RotationRig rig;
   private static LibertyServer a;
   private static LibertyServer b;
   private static String adminToken;
@@ -66,75 +48,38 @@ class KeyRotationIT {
 
   @BeforeAll
   static void startPair() {
-    upstream = new StubUpstream();
-    env = new java.util.LinkedHashMap<>(Gateways.ownDatabase("keys"));
-    env.put("MESHGATE_KEK", Gateways.randomKey());
-    env.put("MESHGATE_SECRET_PEPPER", Gateways.randomKey());
-    env.put("MESHGATE_ISSUER", Gateways.ISSUER);
-    env.put("MESHGATE_ADMIN_CLIENT_ID", Gateways.ADMIN_CLIENT_ID);
-    env.put("MESHGATE_ADMIN_CLIENT_SECRET", Gateways.ADMIN_CLIENT_SECRET);
-    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_ID", VIEWER_ID);
-    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", VIEWER_SECRET);
-    env.put("MESHGATE_SEED_FILE", seed(upstream.baseUrl()).toString());
-    env.put("MESHGATE_KEYS_MESH_REFRESH_INTERVAL", "PT" + REFRESH.toSeconds() + "S");
-    env.put("MESHGATE_KEYS_ACTIVATION_MARGIN", "PT" + MARGIN.toSeconds() + "S");
-    env.put("MESHGATE_KEYS_RELOAD_INTERVAL", "PT0.3S");
-    String db = System.getProperty("meshgate.it.db", "h2");
-    // One after the other: the first creates the schema and the first key.
-    a = LibertyServer.create("it-keys-" + db + "-a", env).start();
-    b = LibertyServer.create("it-keys-" + db + "-b", env).start();
-    adminToken = AdminClient.token(a, Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+    rig =
+        new RotationRig(
+            "keys",
+            REFRESH,
+            MARGIN,
+            Map.of(
+                "MESHGATE_ADMIN_VIEWER_CLIENT_ID", VIEWER_ID,
+                "MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", VIEWER_SECRET));
+    a = rig.a;
+    b = rig.b;
+    adminToken = rig.adminToken;
+    env = rig.env;
   }
 
   @AfterAll
   static void stopPair() {
-    for (LibertyServer s : new LibertyServer[] {a, b}) {
-      if (s != null) {
-        s.stop();
-      }
-    }
-    if (upstream != null) {
-      upstream.close();
+    if (rig != null) {
+      rig.close();
     }
   }
 
   @Test
   @Order(2)
   void twoRotationsUnderLoadFromTwoReplicasFailNoVerification() throws Exception {
-    MeshVerifier mesh = new MeshVerifier(a);
-    Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
-    Map<String, CompletableFuture<Instant>> seenVia = new ConcurrentHashMap<>();
-    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    AtomicLong verified = new AtomicLong();
-    upstream.onRequest(
-        r -> {
-          if (!r.rawPathAndQuery().startsWith("/svc/")) {
-            return;
-          }
-          Instant at = Instant.now();
-          String via = r.rawPathAndQuery().substring("/svc/".length(), "/svc/".length() + 1);
-          List<String> auth = r.header("authorization");
-          if (auth.size() != 1 || !auth.get(0).startsWith("Bearer ")) {
-            failures.add("no gateway token via " + via + ": " + auth);
-            return;
-          }
-          String token = auth.get(0).substring("Bearer ".length());
-          String kid = kid(token);
-          firstSeen.putIfAbsent(kid, at);
-          try {
-            mesh.verify(token);
-            verified.incrementAndGet();
-          } catch (InvalidJwtException e) {
-            failures.add("kid " + kid + " via " + via + " at " + at + ": " + e.getMessage());
-          }
-          seenVia.computeIfAbsent(kid + "@" + via, k -> new CompletableFuture<>()).complete(at);
-        });
-    Callers callers = new Callers();
+    RotationRig.TokenWatch watch = rig.new TokenWatch();
+    Map<String, Instant> firstSeen = watch.firstSeen;
+    RotationRig.Callers callers = new RotationRig.Callers();
     try {
       callers.start("a", a);
       callers.start("b", b);
       String first = activeKid(a);
-      awaitSeen(seenVia, first);
+      watch.awaitSeen(first);
 
       // Rotation 1, asked of both replicas at once: a new key of the configured algorithm at the
       // earliest instant. The key lock lets one schedule it; the other sees it pending.
@@ -150,7 +95,7 @@ class KeyRotationIT {
           .isEqualTo(secondPublished.plus(LEAD));
       assertThat(second.getString("state")).isEqualTo("published");
       problem(admin(b, "POST", "/admin/v1/keys/rotation", "{}"), 409, "KEY_ROTATION_PENDING");
-      awaitSeen(seenVia, second.getString("kid"));
+      watch.awaitSeen(second.getString("kid"));
 
       // Rotation 2, on replica b: a staged RS256 key, published, then scheduled.
       JsonObject staged =
@@ -172,33 +117,32 @@ class KeyRotationIT {
           json(admin(b, "POST", "/admin/v1/keys/rotation", "{\"kid\":\"" + third + "\"}"), 200);
       assertThat(Instant.parse(scheduled.getString("activatesAt")))
           .isEqualTo(thirdPublished.plus(LEAD));
-      awaitSeen(seenVia, third);
+      watch.awaitSeen(third);
     } finally {
       callers.stop();
-      mesh.close();
-      upstream.onRequest(r -> {});
+      watch.close();
     }
 
-    String secondKid = kidOf(firstSeen, 1);
+    String secondKid = watch.kidOf(1);
     System.out.printf(
         "KeyRotationIT (%s): %d calls, %d tokens verified by a verifier re-reading the JWKS every"
             + " %s; failures: %d; call errors: %d%n",
         System.getProperty("meshgate.it.db", "h2"),
         callers.calls.get(),
-        verified.get(),
+        watch.verified.get(),
         REFRESH,
-        failures.size(),
+        watch.failures.size(),
         callers.errors.size());
-    assertThat(failures).isEmpty();
+    assertThat(watch.failures).isEmpty();
     assertThat(callers.errors).isEmpty();
-    assertThat(verified.get()).isPositive();
+    assertThat(watch.verified.get()).isPositive();
 
     // Each new kid reached the upstream only after it had been published for the interval.
     JsonArray keys = array(admin(a, "GET", "/admin/v1/keys", null), 200);
     assertThat(firstSeen).hasSize(3);
     for (JsonObject key : keys.getValuesAs(JsonObject.class)) {
       Instant seen = firstSeen.get(key.getString("kid"));
-      if (seen == null || key.getString("kid").equals(kidOf(firstSeen, 0))) {
+      if (seen == null || key.getString("kid").equals(watch.kidOf(0))) {
         continue;
       }
       Instant publishedAt = Instant.parse(key.getString("publishedAt"));
@@ -221,9 +165,9 @@ class KeyRotationIT {
     Map<String, String> states = new java.util.HashMap<>();
     keys.getValuesAs(JsonObject.class)
         .forEach(k -> states.put(k.getString("kid"), k.getString("state")));
-    assertThat(states.get(kidOf(firstSeen, 0))).isEqualTo("retiring");
+    assertThat(states.get(watch.kidOf(0))).isEqualTo("retiring");
     assertThat(states.get(secondKid)).isEqualTo("retiring");
-    assertThat(states.get(kidOf(firstSeen, 2))).isEqualTo("active");
+    assertThat(states.get(watch.kidOf(2))).isEqualTo("active");
     String jwksB = Http.get(b.uri("/.well-known/jwks.json")).body();
     for (String kid : firstSeen.keySet()) {
       assertThat(jwksB).contains(kid);
@@ -336,25 +280,6 @@ class KeyRotationIT {
     }
   }
 
-  private static void awaitSeen(Map<String, CompletableFuture<Instant>> seenVia, String kid)
-      throws Exception {
-    for (String via : List.of("a", "b")) {
-      seenVia
-          .computeIfAbsent(kid + "@" + via, k -> new CompletableFuture<>())
-          .get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    }
-  }
-
-  /** The {@code n}-th kid seen upstream, in order of first sight. */
-  private static String kidOf(Map<String, Instant> firstSeen, int n) {
-    List<String> ordered =
-        firstSeen.entrySet().stream()
-            .sorted(Map.Entry.comparingByValue())
-            .map(Map.Entry::getKey)
-            .toList();
-    return n < ordered.size() ? ordered.get(n) : null;
-  }
-
   private static String activeKid(LibertyServer server) {
     JsonArray keys = array(admin(server, "GET", "/admin/v1/keys", null), 200);
     return keys.getValuesAs(JsonObject.class).stream()
@@ -362,14 +287,6 @@ class KeyRotationIT {
         .map(k -> k.getString("kid"))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static String kid(String token) {
-    try {
-      return JsonWebSignature.fromCompactSerialization(token).getKeyIdHeaderValue();
-    } catch (JoseException e) {
-      return "unparsable";
-    }
   }
 
   private static HttpResponse<String> admin(
@@ -395,106 +312,5 @@ class KeyRotationIT {
     assertThat(r.headers().firstValue("Content-Type").orElse(""))
         .startsWith("application/problem+json");
     assertThat(r.body()).contains("\"errorKey\":\"" + errorKey + "\"");
-  }
-
-  /**
-   * A mesh sidecar's view: it fetches the JWKS on a timer every {@link #REFRESH} and verifies
-   * tokens only against the set it holds, never refetching on an unknown {@code kid}.
-   */
-  private static final class MeshVerifier implements AutoCloseable {
-    private final LibertyServer server;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final AtomicReference<JwtConsumer> consumer = new AtomicReference<>();
-
-    MeshVerifier(LibertyServer server) {
-      this.server = server;
-      fetch();
-      timer.scheduleAtFixedRate(
-          this::fetch, REFRESH.toMillis(), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void fetch() {
-      try {
-        String json = Http.get(server.uri("/.well-known/jwks.json")).body();
-        consumer.set(
-            new JwtConsumerBuilder()
-                .setVerificationKeyResolver(
-                    new JwksVerificationKeyResolver(new JsonWebKeySet(json).getJsonWebKeys()))
-                .setExpectedIssuer(Gateways.ISSUER)
-                .setSkipDefaultAudienceValidation()
-                .setRequireExpirationTime()
-                .setAllowedClockSkewInSeconds(30)
-                .build());
-      } catch (JoseException | RuntimeException e) {
-        // As a sidecar would: keep the set it has.
-      }
-    }
-
-    void verify(String token) throws InvalidJwtException {
-      consumer.get().processToClaims(token);
-    }
-
-    @Override
-    public void close() {
-      timer.shutdownNow();
-    }
-  }
-
-  /** One thread per replica, calling the API back to back until stopped. */
-  private static final class Callers {
-    final AtomicLong calls = new AtomicLong();
-    final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    void start(String name, LibertyServer server) {
-      Thread t =
-          new Thread(
-              () -> {
-                long n = 0;
-                while (!stop.get()) {
-                  HttpResponse<String> r =
-                      Http.get(server.uri("/keys-it/" + name + "/" + n++), "X-API-Key", API_KEY);
-                  calls.incrementAndGet();
-                  if (r.statusCode() != 200) {
-                    errors.add(name + ": " + r.statusCode() + " " + r.body());
-                  }
-                }
-              },
-              "keys-it-caller-" + name);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
-    }
-
-    void stop() throws InterruptedException {
-      stop.set(true);
-      for (Thread t : threads) {
-        t.join(DEADLINE.toMillis());
-      }
-    }
-  }
-
-  private static Path seed(String upstreamUrl) {
-    String seed =
-        """
-        {
-          "apis": [
-            { "name": "keys-it", "basePath": "/keys-it", "upstreamUrl": "%s/svc",
-              "policies": [ { "policy": "client-auth" }, { "policy": "subscription" },
-                            { "policy": "token" }, { "policy": "headers" } ] }
-          ],
-          "products": [
-            { "name": "keys-it", "title": "Keys", "apis": ["keys-it"],
-              "plans": [ { "name": "plain", "title": "Plain", "tokenTtlSeconds": 60 } ] }
-          ],
-          "apps": [
-            { "name": "keys-it-app", "clientId": "keys-it-client", "clientSecret": "keys-it-secret",
-              "apiKeys": ["%s"], "subscriptions": [ { "product": "keys-it", "plan": "plain" } ] }
-          ]
-        }
-        """
-            .formatted(upstreamUrl, API_KEY);
-    return Gateways.seedFile(seed);
   }
 }

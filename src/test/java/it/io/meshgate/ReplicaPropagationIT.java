@@ -6,12 +6,12 @@ import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.ServedApi;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,12 +42,17 @@ class ReplicaPropagationIT {
 
   @Test
   void keyRevokedOnAIsRefusedByBWithinTwoSeconds() {
-    Fixture f = new Fixture(true);
+    ServedApi f = ServedApi.create(gw, "prop", true);
     millisUntil(
-        f.basePath, f.key, status -> status == 200); // B has seen the fixture and cached the key
+        f.basePath(),
+        f.key(),
+        status -> status == 200); // B has seen the fixture and cached the key
 
-    admin("POST", "/admin/v1/apps/" + f.appId + "/credentials/" + f.credentialId + "/revoke", null);
-    long ms = millisUntil(f.basePath, f.key, status -> status == 401);
+    admin(
+        "POST",
+        "/admin/v1/apps/" + f.appId() + "/credentials/" + f.credentialId() + "/revoke",
+        null);
+    long ms = millisUntil(f.basePath(), f.key(), status -> status == 401);
 
     System.out.printf(
         "[%s%s] revoked key refused by replica B after %d ms%n",
@@ -57,11 +62,11 @@ class ReplicaPropagationIT {
 
   @Test
   void subscriptionSuspendedOnAIsRefusedByBWithinTwoSeconds() {
-    Fixture f = new Fixture(true);
-    millisUntil(f.basePath, f.key, status -> status == 200);
+    ServedApi f = ServedApi.create(gw, "prop", true);
+    millisUntil(f.basePath(), f.key(), status -> status == 200);
 
-    admin("POST", "/admin/v1/subscriptions/" + f.subscriptionId + "/suspend", null);
-    long ms = millisUntil(f.basePath, f.key, status -> status == 403);
+    admin("POST", "/admin/v1/subscriptions/" + f.subscriptionId() + "/suspend", null);
+    long ms = millisUntil(f.basePath(), f.key(), status -> status == 403);
 
     System.out.printf(
         "[%s%s] suspended subscription refused by replica B after %d ms%n",
@@ -71,11 +76,11 @@ class ReplicaPropagationIT {
 
   @Test
   void apiPublishedOnAServesOnBWithinTwoSeconds() {
-    Fixture f = new Fixture(false);
-    assertThat(callB(f.basePath, f.key)).isEqualTo(404); // draft: not served
+    ServedApi f = ServedApi.create(gw, "prop", false);
+    assertThat(callB(f.basePath(), f.key())).isEqualTo(404); // draft: not served
 
-    admin("POST", "/admin/v1/apis/" + f.apiId + "/publish", null);
-    long ms = millisUntil(f.basePath, f.key, status -> status == 200);
+    admin("POST", "/admin/v1/apis/" + f.apiId() + "/publish", null);
+    long ms = millisUntil(f.basePath(), f.key(), status -> status == 200);
 
     System.out.printf(
         "[%s%s] published API served by replica B after %d ms%n",
@@ -105,60 +110,5 @@ class ReplicaPropagationIT {
     HttpResponse<String> r = AdminClient.send(method, path, json);
     assertThat(r.statusCode()).as(method + " " + path + " " + r.body()).isBetween(200, 299);
     return r.body().isBlank() ? null : Json.createReader(new StringReader(r.body())).readObject();
-  }
-
-  /** An API (published or draft) in a product, an app with a key and an active subscription. */
-  private final class Fixture {
-    final String basePath;
-    final long apiId;
-    final long appId;
-    final long credentialId;
-    final long subscriptionId;
-    final String key;
-
-    Fixture(boolean published) {
-      String n = UUID.randomUUID().toString().substring(0, 8);
-      basePath = "/prop-" + n;
-      apiId =
-          id(
-              admin(
-                  "POST",
-                  "/admin/v1/apis",
-                  "{\"name\":\"prop-"
-                      + n
-                      + "\",\"version\":\"v1\",\"basePath\":\""
-                      + basePath
-                      + "\",\"upstreamUrl\":\""
-                      + gw.upstream().baseUrl()
-                      + "/prop\",\"state\":\""
-                      + (published ? "published" : "draft")
-                      + "\",\"steps\":[{\"policy\":\"client-auth\"},{\"policy\":\"subscription\"},{\"policy\":\"token\"},{\"policy\":\"headers\"}]}"));
-      long productId =
-          id(
-              admin(
-                  "POST",
-                  "/admin/v1/products",
-                  "{\"name\":\"prop-" + n + "\",\"title\":\"P\",\"apis\":[" + apiId + "]}"));
-      long planId =
-          id(
-              admin(
-                  "POST",
-                  "/admin/v1/products/" + productId + "/plans",
-                  "{\"name\":\"plan-" + n + "\",\"title\":\"P\"}"));
-      JsonObject app = admin("POST", "/admin/v1/apps", "{\"name\":\"prop-" + n + "\"}");
-      appId = id(app);
-      key = app.getJsonObject("apiKey").getString("key");
-      credentialId = app.getJsonObject("apiKey").getJsonNumber("id").longValue();
-      subscriptionId =
-          id(
-              admin(
-                  "POST",
-                  "/admin/v1/subscriptions",
-                  "{\"appId\":" + appId + ",\"planId\":" + planId + "}"));
-    }
-  }
-
-  private static long id(JsonObject o) {
-    return o.getJsonNumber("id").longValue();
   }
 }

@@ -6,11 +6,15 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 
 /** Admin API access for tests: tokens from the bootstrap clients, requests on the admin port. */
 public final class AdminClient {
+  private static final Duration TOKEN_REUSE = Duration.ofMinutes(5);
   private static String adminToken;
+  private static Instant adminTokenFetched;
 
   private AdminClient() {}
 
@@ -19,11 +23,15 @@ public final class AdminClient {
     return Gateways.get().server().adminUri(path);
   }
 
-  /** An admin (read and write) token for the shared gateway, fetched once. */
+  /**
+   * An admin (read and write) token for the shared gateway, fetched again once it is older than
+   * {@link #TOKEN_REUSE}: admin tokens live 15 minutes, and the fault suite runs longer than that.
+   */
   public static synchronized String token() {
-    if (adminToken == null) {
+    if (adminToken == null || Instant.now().isAfter(adminTokenFetched.plus(TOKEN_REUSE))) {
       adminToken =
           token(Gateways.get().server(), Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+      adminTokenFetched = Instant.now();
     }
     return adminToken;
   }
