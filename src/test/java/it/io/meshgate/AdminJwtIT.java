@@ -117,6 +117,7 @@ class AdminJwtIT {
     String issuer =
         "https://admin-idp-" + UUID.randomUUID().toString().substring(0, 8) + ".example";
     BadTokens.Signer idpKey = BadTokens.generate("admin-idp-1", "RS256");
+    BadTokens.Signer ecKey = BadTokens.generate("admin-idp-ec", "ES256");
     try (JwksServer idp = new JwksServer();
         LibertyServer replica =
             gw.newReplica(
@@ -130,7 +131,7 @@ class AdminJwtIT {
                     "RS256",
                     "MESHGATE_ADMIN_GROUPS_CLAIM",
                     "roles"))) {
-      idp.serve(BadTokens.jwks(idpKey));
+      idp.serve(BadTokens.jwks(idpKey, ecKey));
       replica.start();
       String adminToken = idpToken(idpKey, issuer, "alice", "meshgate-admin");
       String viewerToken = idpToken(idpKey, issuer, "bob", "meshgate-viewer");
@@ -149,6 +150,13 @@ class AdminJwtIT {
       // The gateway's own admin tokens are not accepted instead of the IdP's.
       assertProblem(
           admin(replica, "GET", "/admin/v1/apis", AdminClient.token()), 401, "ADMIN_TOKEN_INVALID");
+      // meshgate's own check allows ES256 (MESHGATE_ADMIN_ALGORITHMS), mpJwt only RS256
+      // (MESHGATE_ADMIN_ALGORITHM): mpJwt's refusal is final, and still meshgate's problem+json.
+      HttpResponse<String> es256 =
+          admin(
+              replica, "GET", "/admin/v1/apis", idpToken(ecKey, issuer, "dave", "meshgate-admin"));
+      assertProblem(es256, 401, "ADMIN_TOKEN_INVALID");
+      assertThat(es256.body()).contains("refused by MicroProfile JWT");
       // Signed by another key under the IdP's kid.
       BadTokens.Signer forger = BadTokens.generate("admin-idp-1", "RS256");
       assertProblem(
