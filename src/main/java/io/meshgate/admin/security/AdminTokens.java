@@ -205,10 +205,10 @@ public class AdminTokens {
   }
 
   /**
-   * Why a presented token fails the admin token profile, or empty when it passes. Liberty's mpJwt
-   * has verified the token by then ({@code AccessFilter}); this is the second gate, for what mpJwt
-   * does not check ({@code typ}, {@code kid}, {@code crit}, {@code jku}, ... see {@link
-   * JwtValidator}), and it gives the caller the reason.
+   * Why a presented token fails the admin token profile, or empty when it passes. {@code
+   * AccessFilter} asks this first, then Liberty's mpJwt: it covers what mpJwt does not check
+   * ({@code typ}, {@code kid}, {@code crit}, {@code jku}, ... see {@link JwtValidator}), spares
+   * mpJwt the malformed tokens, and gives the caller the reason.
    */
   public Optional<String> refusal(String token) {
     try {

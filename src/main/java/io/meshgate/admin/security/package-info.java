@@ -7,8 +7,8 @@
  * external identity provider can be configured instead.
  *
  * <p>The tokens are verified by Liberty's MicroProfile JWT ({@code mpJwt} in server.xml), which
- * fetches the gateway's own keys from its JWKS over the loopback (or the external issuer's), then
- * checked against the admin token profile ({@link io.meshgate.admin.security.AdminTokens#refusal}).
+ * fetches the gateway's own keys from its JWKS over the loopback (or the external issuer's), after
+ * a check against the admin token profile ({@link io.meshgate.admin.security.AdminTokens#refusal}).
  * Liberty never authenticates a request by itself ({@code
  * useAuthenticationDataForUnprotectedResource} is off): only {@link
  * io.meshgate.access.AccessFilter} asks it to, for a protected method on the admin listener, so the
