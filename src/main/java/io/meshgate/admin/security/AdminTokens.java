@@ -27,9 +27,11 @@ import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
 
 /**
- * Issues and verifies admin tokens. Issued tokens are signed with the gateway's active key; by
- * default only those are accepted. With {@code meshgate.admin.issuer} and {@code
- * meshgate.admin.jwks-url} set, tokens of that external identity provider are accepted instead.
+ * Issues admin tokens and checks them against the admin token profile. Issued tokens are signed
+ * with the gateway's active key; by default only those are accepted. With {@code
+ * meshgate.admin.issuer} and {@code meshgate.admin.jwks-url} set, tokens of that external identity
+ * provider are accepted instead. Liberty's MicroProfile JWT ({@code mpJwt} in server.xml,
+ * configured from the same variables) verifies every admin token first.
  */
 @ApplicationScoped
 public class AdminTokens {
@@ -105,6 +107,11 @@ public class AdminTokens {
   @ConfigProperty(name = "meshgate.admin.jwks-allow-http", defaultValue = "false")
   boolean jwksAllowHttp;
 
+  /** Liberty's default keystore password: mpJwt does not start without that keystore. */
+  @Inject
+  @ConfigProperty(name = "keystore_password")
+  Optional<String> keystorePassword;
+
   @Inject GatewayKeys gatewayKeys;
   @Inject ExternalKeySets keySets;
 
@@ -112,6 +119,13 @@ public class AdminTokens {
 
   @PostConstruct
   void init() {
+    if (keystorePassword.filter(p -> !p.isBlank()).isEmpty()) {
+      LOG.severe(
+          "MESHGATE-ADMIN: keystore_password is not set: Liberty's MicroProfile JWT, which verifies"
+              + " admin tokens, cannot start without its default keystore, so no admin token is"
+              + " accepted. Set keystore_password (any random value) in server.env or the"
+              + " environment, or configure a defaultKeyStore in server.xml.");
+    }
     if (external()) {
       try {
         externalKeys =
@@ -191,6 +205,21 @@ public class AdminTokens {
   }
 
   /**
+   * Why a presented token fails the admin token profile, or empty when it passes. {@code
+   * AccessFilter} asks this first, then Liberty's mpJwt: it covers what mpJwt does not check
+   * ({@code typ}, {@code kid}, {@code crit}, {@code jku}, ... see {@link JwtValidator}), spares
+   * mpJwt the malformed tokens, and gives the caller the reason.
+   */
+  public Optional<String> refusal(String token) {
+    try {
+      verify(token);
+      return Optional.empty();
+    } catch (InvalidAdminTokenException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
    * Verifies a presented token with the shared {@link JwtValidator}: an allow-listed algorithm
    * ({@code none} and HMAC never), a key by {@code kid} from the configured key set only, issuer,
    * audience, expiry and not-before with the configured skew, {@code typ} {@code at+jwt} for the
@@ -198,7 +227,7 @@ public class AdminTokens {
    *
    * @throws InvalidAdminTokenException with a reason safe to show the caller
    */
-  public AdminCaller verify(String token) {
+  AdminCaller verify(String token) {
     JwtClaims claims;
     try {
       claims =

@@ -6,9 +6,13 @@
  * issues these tokens itself ({@code POST /admin/oauth2/token} with the bootstrap admin client); an
  * external identity provider can be configured instead.
  *
- * <p>The tokens are verified here rather than by Liberty's mpJwt feature: Liberty would also try to
- * authenticate the OAuth bearer tokens apps send on the data port, and the gateway's own keys live
- * in its database (rotating with overlap), not in a keystore.
+ * <p>The tokens are verified by Liberty's MicroProfile JWT ({@code mpJwt} in server.xml), which
+ * fetches the gateway's own keys from its JWKS over the loopback (or the external issuer's), after
+ * a check against the admin token profile ({@link io.meshgate.admin.security.AdminTokens#refusal}).
+ * Liberty never authenticates a request by itself ({@code
+ * useAuthenticationDataForUnprotectedResource} is off): only {@link
+ * io.meshgate.access.AccessFilter} asks it to, for a protected method on the admin listener, so the
+ * bearer tokens apps send on the data port never meet mpJwt.
  *
  * <p>Which endpoint needs which group is declared on the resource methods ({@code @RolesAllowed})
  * and enforced by {@link io.meshgate.access.AccessFilter}, which lists the error keys.

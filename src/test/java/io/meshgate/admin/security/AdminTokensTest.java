@@ -67,6 +67,7 @@ class AdminTokensTest {
     t.skewSeconds = 30;
     t.externalIssuer = Optional.empty();
     t.externalJwksUrl = Optional.empty();
+    t.keystorePassword = Optional.of("keystore-password");
     t.groupsClaim = "groups";
     t.gatewayKeys = io.meshgate.token.GatewayKeys.of(signing);
     t.signer = io.meshgate.token.GatewaySigner.of(signing);

@@ -63,6 +63,9 @@ public final class LibertyServer implements AutoCloseable {
     this.env.put("ADMIN_HOST", "127.0.0.1");
     this.env.put("HTTPS_PORT", Integer.toString(freePort()));
     this.env.put("HTTP_HOST", "127.0.0.1");
+    // Liberty's default keystore, without which mpJwt (admin tokens) does not start; its TLS ports
+    // stay off (HTTPS_PORT is a free port nobody calls, ADMIN_HTTPS_PORT is -1).
+    this.env.putIfAbsent("keystore_password", java.util.UUID.randomUUID().toString());
   }
 
   /** Copies the prepared server to {@code name} (replacing a leftover) and writes its env. */
