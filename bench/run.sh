@@ -214,6 +214,9 @@ PY
     echo "MESHGATE_KEK=$(head -c 32 /dev/urandom | base64)"
     echo "MESHGATE_SECRET_PEPPER=$PEPPER"
     echo "MESHGATE_ISSUER=https://meshgate.bench.local"
+    # Liberty's default keystore: MicroProfile JWT (admin tokens) starts only with it, as in every
+    # real deployment, so the data plane is measured with mpJwt active.
+    echo "keystore_password=$(head -c 18 /dev/urandom | base64)"
     if [ "$db" = postgres ]; then
       echo "DB_KIND=postgresql"
       echo "DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=meshgate_bench"
