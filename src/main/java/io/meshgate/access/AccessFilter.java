@@ -1,6 +1,7 @@
 package io.meshgate.access;
 
 import io.meshgate.admin.security.AdminTokens;
+import io.meshgate.facade.EdgeFilter;
 import io.meshgate.facade.Gateway;
 import io.meshgate.facade.Listeners;
 import io.meshgate.support.Problem;
@@ -45,7 +46,6 @@ public class AccessFilter implements ContainerRequestFilter {
 
   @Context ResourceInfo resource;
   @Context HttpServletRequest servletRequest;
-  @Context HttpServletResponse servletResponse;
 
   @Inject AdminTokens tokens;
   @Inject Listeners listeners;
@@ -116,6 +116,11 @@ public class AccessFilter implements ContainerRequestFilter {
    * groups are its roles. Only called here, for a protected method on the admin listener.
    */
   private boolean verifiedByMicroProfileJwt() {
+    if (!(servletRequest.getAttribute(EdgeFilter.SERVLET_RESPONSE)
+        instanceof HttpServletResponse servletResponse)) {
+      LOG.severe("MESHGATE-ACCESS: no servlet response for an admin request; token refused");
+      return false;
+    }
     try {
       return servletRequest.authenticate(servletResponse)
           && servletRequest.getUserPrincipal() instanceof JsonWebToken;

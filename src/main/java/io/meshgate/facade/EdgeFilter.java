@@ -23,6 +23,15 @@ public class EdgeFilter extends HttpFilter {
   /** The request attribute that carries the canonical path to later filters. */
   public static final String CANONICAL_PATH = "io.meshgate.canonicalPath";
 
+  /**
+   * The request attribute that carries an admin request's servlet response, for {@code
+   * HttpServletRequest.authenticate}: RESTEasy's injected {@code @Context HttpServletResponse}
+   * proxy sometimes resolves to an object that is not the response (seen in the integration suite
+   * as "object is not an instance of declaring class" inside Liberty's authenticate, a 500 on an
+   * admin call), so the response is handed over from the servlet filter chain instead.
+   */
+  public static final String SERVLET_RESPONSE = "io.meshgate.servletResponse";
+
   public static final String ADMIN_PREFIX = "/admin";
 
   /**
@@ -66,6 +75,9 @@ public class EdgeFilter extends HttpFilter {
       return;
     }
     req.setAttribute(CANONICAL_PATH, path);
+    if (adminPath) {
+      req.setAttribute(SERVLET_RESPONSE, resp);
+    }
     chain.doFilter(req, resp);
   }
 

@@ -33,7 +33,10 @@ class ReadmeScriptIT {
   void manageTheCatalogScriptRunsAsPrinted() throws Exception {
     Path script = Files.createTempFile("manage-the-catalog", ".sh");
     Files.writeString(script, scriptFromReadme());
-    ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+    Path trace = Files.createTempFile("manage-the-catalog", ".trace");
+    // The trace (bash -x, on stderr) says which command failed; it stays out of the output.
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-x", script.toString()).redirectError(trace.toFile());
     Map<String, String> env = pb.environment();
     env.put("ADMIN", "http://127.0.0.1:" + ManagedGateway.server().adminPort());
     env.put("GATEWAY", "http://127.0.0.1:" + base.getPort());
@@ -43,7 +46,7 @@ class ReadmeScriptIT {
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(p.exitValue()).as(() -> diagnosis(output, trace)).isZero();
 
     List<String> lines = output.lines().toList();
     assertThat(lines).as(output).hasSize(8);
@@ -53,6 +56,20 @@ class ReadmeScriptIT {
         .allSatisfy(l -> assertThat(l).contains(" " + Gateways.ADMIN_CLIENT_ID + " subscription."));
     assertThat(lines.get(4)).endsWith("subscription.resume");
     assertThat(lines.get(7)).endsWith("subscription.create");
+  }
+
+  private static String diagnosis(String output, Path trace) {
+    try {
+      String log = ManagedGateway.server().messages();
+      return "output:\n"
+          + output
+          + "\ntrace:\n"
+          + Files.readString(trace)
+          + "\nserver log (end):\n"
+          + log.substring(Math.max(0, log.length() - 6000));
+    } catch (IOException e) {
+      return output + "\n(trace unreadable: " + e + ")";
+    }
   }
 
   /** The first bash block after the "Manage the catalog" heading. */
