@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.OnManagedGateway;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * records every write, does not grow). The list of endpoints is the one {@code AdminBodyReaderTest}
  * pins by scanning the resources.
  */
-class AdminBodiesIT {
+class AdminBodiesIT extends OnManagedGateway {
   private static final Gateways GW = Gateways.get();
   private static final String ANY = "application/json";
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * problem+json with their error keys; and no secret in any response but the create response, in the
  * audit log or in the server log.
  */
-class AdminCatalogIT {
+class AdminCatalogIT extends OnManagedGateway {
   private final Gateways gw = Gateways.get();
 
   // --- the whole lifecycle

@@ -9,6 +9,7 @@ import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
 import it.io.meshgate.support.OAuthTokens;
+import it.io.meshgate.support.OnManagedGateway;
 import jakarta.json.Json;
 import java.io.StringReader;
 import java.net.http.HttpRequest;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * bearer tokens clients send on the data port never meet mpJwt; an external admin issuer works when
  * it is configured.
  */
-class AdminJwtIT {
+class AdminJwtIT extends OnManagedGateway {
   private static final String ADMIN_CHALLENGE = "Bearer realm=\"meshgate-admin\"";
   private final Gateways gw = Gateways.get();
 

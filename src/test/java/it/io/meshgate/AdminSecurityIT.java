@@ -13,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.OnManagedGateway;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The admin API answers only on the admin port, and only to valid admin tokens of the right group.
  */
-class AdminSecurityIT {
+class AdminSecurityIT extends OnManagedGateway {
   private final Gateways gw = Gateways.get();
 
   static Stream<Arguments> endpoints() {

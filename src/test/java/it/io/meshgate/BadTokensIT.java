@@ -9,6 +9,7 @@ import it.io.meshgate.support.BadTokenCatalogues;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.IdpApi;
+import it.io.meshgate.support.OnManagedGateway;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.TestFactory;
  * ({@code HTTP_MAX_HEADER_FIELD_BYTES}), so it too reaches meshgate and is refused by the
  * validator's size limit; {@code RejectionsIT} shows the limit on a whole header block.
  */
-class BadTokensIT {
+class BadTokensIT extends OnManagedGateway {
   private static final Gateways gw = Gateways.get();
   private static JwksServer trap;
   private static IdpApi idpApi;

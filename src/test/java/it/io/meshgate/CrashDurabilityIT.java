@@ -2,6 +2,7 @@ package it.io.meshgate;
 
 import it.io.meshgate.support.CrashDuringWrites;
 import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.OnManagedGateway;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * survives, and none is half-applied (an app without its audit row, or the reverse). The fault
  * suite runs the same scenario three times ({@code faults.CrashFaultsIT}).
  */
-class CrashDurabilityIT {
+class CrashDurabilityIT extends OnManagedGateway {
   private static final int WRITES = 200;
 
   @Test

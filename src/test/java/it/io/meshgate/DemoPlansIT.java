@@ -14,6 +14,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import java.net.URI;
 import java.net.URL;
@@ -23,11 +24,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Set;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,12 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * independent library verifies against the JWKS fetched over HTTP, and routes on {@code
  * x-client-plan}; the client's key never reaches it.
  */
-@ExtendWith(ArquillianExtension.class)
-class DemoPlansIT {
-  @Deployment(testable = false)
-  static WebArchive gateway() {
-    return ManagedGateway.war();
-  }
+class DemoPlansIT extends OnManagedGateway {
 
   @ArquillianResource private URL base;
 

@@ -8,6 +8,7 @@ import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.IdpApi;
 import it.io.meshgate.support.OAuthTokens;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * tokens pass with the person carried to the mesh, the IdP's key rotation costs one refetch, a
  * flood of made-up kids cannot make the gateway hammer the IdP, and scopes decide per operation.
  */
-class ExternalIdpIT {
+class ExternalIdpIT extends OnManagedGateway {
   private final Gateways gw = Gateways.get();
 
   @Test

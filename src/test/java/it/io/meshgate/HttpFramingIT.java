@@ -3,6 +3,7 @@ package it.io.meshgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.RawHttp;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * than one reading is refused with 400 or its connection ends with its answer, and neither it nor
  * the bytes after it ever reach the upstream.
  */
-class HttpFramingIT {
+class HttpFramingIT extends OnManagedGateway {
   /** Longer than any answer takes; shorter than the fixture's 10 s read deadline. */
   private static final Duration WAIT = Duration.ofSeconds(8);
 

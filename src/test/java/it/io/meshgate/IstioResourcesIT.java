@@ -2,8 +2,10 @@ package it.io.meshgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
+import it.io.meshgate.support.OnManagedGateway;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -11,22 +13,12 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code GET /admin/v1/istio/request-authentication} through the real server. */
-@ExtendWith(ArquillianExtension.class)
-class IstioResourcesIT {
+class IstioResourcesIT extends OnManagedGateway {
   private static final String PATH = "/admin/v1/istio/request-authentication";
-
-  @Deployment(testable = false)
-  static WebArchive gateway() {
-    return ManagedGateway.war();
-  }
 
   @ArquillianResource private URL base;
 
@@ -45,7 +37,7 @@ class IstioResourcesIT {
 
   @Test
   void inlineVariantCarriesTheKeySetTheGatewayServes() {
-    HttpResponse<String> r = get("?namespace=bookinfo", ManagedGateway.viewerToken());
+    HttpResponse<String> r = get("?namespace=bookinfo", AdminClient.viewerToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonObject ra = json(r.body());
     assertThat(ra.getString("kind")).isEqualTo("RequestAuthentication");
@@ -58,7 +50,7 @@ class IstioResourcesIT {
 
   @Test
   void uriVariantPointsAtTheJwksPath() {
-    HttpResponse<String> r = get("?jwks=uri", ManagedGateway.viewerToken());
+    HttpResponse<String> r = get("?jwks=uri", AdminClient.viewerToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonObject ra = json(r.body());
     assertThat(ra.getJsonObject("metadata").getString("namespace")).isEqualTo("istio-system");
@@ -70,7 +62,7 @@ class IstioResourcesIT {
   @Test
   void badParametersAndMissingTokensAreRefusedClearly() {
     for (String query : new String[] {"?namespace=Bad_NS", "?jwks=file", "?name=-x"}) {
-      HttpResponse<String> r = get(query, ManagedGateway.viewerToken());
+      HttpResponse<String> r = get(query, AdminClient.viewerToken());
       assertThat(r.statusCode()).as(query).isEqualTo(400);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }

@@ -2,9 +2,11 @@ package it.io.meshgate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -18,12 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * OAuth 2.0 client credentials: {@code POST /oauth2/token} issues tokens to apps; the gateway
@@ -33,12 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code /bearer-only} allowing only {@code oauth2} and no other policy, and {@code /orders} with
  * the default methods.
  */
-@ExtendWith(ArquillianExtension.class)
-class OAuthTokenIT {
-  @Deployment(testable = false)
-  static WebArchive gateway() {
-    return ManagedGateway.war();
-  }
+class OAuthTokenIT extends OnManagedGateway {
 
   @ArquillianResource private URL base;
 
@@ -193,12 +186,11 @@ class OAuthTokenIT {
   @Test
   void suspendedAppGetsNoTokenAndItsTokenIsRefused() {
     String n = UUID.randomUUID().toString().substring(0, 8);
-    JsonObject app =
-        ok(ManagedGateway.admin("POST", "/admin/v1/apps", "{\"name\":\"oa-" + n + "\"}"));
+    JsonObject app = ok(AdminClient.send("POST", "/admin/v1/apps", "{\"name\":\"oa-" + n + "\"}"));
     String clientId = app.getString("clientId");
     String secret = app.getString("clientSecret");
     ok(
-        ManagedGateway.admin(
+        AdminClient.send(
             "POST",
             "/admin/v1/subscriptions",
             "{\"appId\":" + app.getJsonNumber("id") + ",\"planId\":" + goldPlanId() + "}"));
@@ -210,9 +202,7 @@ class OAuthTokenIT {
             Http.get(uri("/reports/" + n), "Authorization", "Bearer " + accessToken).statusCode())
         .isEqualTo(200);
 
-    ok(
-        ManagedGateway.admin(
-            "POST", "/admin/v1/apps/" + app.getJsonNumber("id") + "/suspend", null));
+    ok(AdminClient.send("POST", "/admin/v1/apps/" + app.getJsonNumber("id") + "/suspend", null));
 
     RejectionsIT.assertProblem(
         Http.get(uri("/reports/" + n), "Authorization", "Bearer " + accessToken),
@@ -283,7 +273,7 @@ class OAuthTokenIT {
   }
 
   private long goldPlanId() {
-    JsonObject page = ok(ManagedGateway.admin("GET", "/admin/v1/products?name=shop", null));
+    JsonObject page = ok(AdminClient.send("GET", "/admin/v1/products?name=shop", null));
     for (JsonValue product : page.getJsonArray("items")) {
       if (!product.asJsonObject().getString("name").equals("shop")) {
         continue;

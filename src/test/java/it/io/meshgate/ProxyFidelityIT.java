@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import java.net.URI;
 import java.net.URL;
@@ -11,20 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What goes through the gateway arrives unchanged, in both directions, except what must not. */
-@ExtendWith(ArquillianExtension.class)
-class ProxyFidelityIT {
-  @Deployment(testable = false)
-  static WebArchive gateway() {
-    return ManagedGateway.war();
-  }
+class ProxyFidelityIT extends OnManagedGateway {
 
   @ArquillianResource private URL base;
 

@@ -6,6 +6,7 @@ import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LimitedApi;
+import it.io.meshgate.support.OnManagedGateway;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * Plan limits through the real server: in the PostgreSQL suite counted in the real local Redis, in
  * the H2 suite on the one replica.
  */
-class RateLimitIT {
+class RateLimitIT extends OnManagedGateway {
   private static final Pattern SIGNATURES =
       Pattern.compile("(?m)^meshgate_token_signatures_total\\{[^}]*\\}\\s+([0-9.Ee+]+)$");
   private final Gateways gw = Gateways.get();

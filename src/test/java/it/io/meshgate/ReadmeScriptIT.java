@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.ManagedGateway;
+import it.io.meshgate.support.OnManagedGateway;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -12,20 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README's "Manage the catalog" script runs as printed and prints what the README says. */
-@ExtendWith(ArquillianExtension.class)
-class ReadmeScriptIT {
-  @Deployment(testable = false)
-  static WebArchive gateway() {
-    return ManagedGateway.war();
-  }
+class ReadmeScriptIT extends OnManagedGateway {
 
   @ArquillianResource private URL base;
 

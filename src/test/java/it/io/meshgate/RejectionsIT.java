@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every refusal is problem+json with its documented errorKey, never a 500. */
-class RejectionsIT {
+class RejectionsIT extends OnManagedGateway {
   private final Gateways gw = Gateways.get();
 
   @Test

@@ -6,6 +6,7 @@ import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.ServedApi;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * A change made through the admin API of replica A is enforced by replica B, which shares the
  * database (and, in the PostgreSQL suite, Redis with polling slowed to 30 s), within 2 seconds.
  */
-class ReplicaPropagationIT {
+class ReplicaPropagationIT extends OnManagedGateway {
   private static final Duration BOUND = Duration.ofSeconds(2);
   private static final Duration GIVE_UP = Duration.ofSeconds(10);
   private static LibertyServer replica;

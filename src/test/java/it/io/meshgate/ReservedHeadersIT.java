@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,12 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A client can never choose the plan the mesh routes on: whatever it sends, in whatever spelling,
  * the upstream sees exactly one {@code x-client-plan}, the one of its subscription.
  */
-@ExtendWith(ArquillianExtension.class)
-class ReservedHeadersIT {
-  @Deployment(testable = false)
-  static WebArchive gateway() {
-    return ManagedGateway.war();
-  }
+class ReservedHeadersIT extends OnManagedGateway {
 
   @ArquillianResource private URL base;
 

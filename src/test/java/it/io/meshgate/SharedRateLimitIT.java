@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.LibertyServer;
 import it.io.meshgate.support.LimitedApi;
+import it.io.meshgate.support.OnManagedGateway;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Two replicas sharing the database and the real local Redis, hammered together: the plan's limit
  * holds for both together, not for each. Runs in the PostgreSQL + Redis suite.
  */
-class SharedRateLimitIT {
+class SharedRateLimitIT extends OnManagedGateway {
   private static final int LIMIT_PER_SECOND = 20;
   private static final Duration RUN = Duration.ofSeconds(5);
   private static LibertyServer replica;

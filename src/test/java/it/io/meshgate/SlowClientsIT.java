@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.OnManagedGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * request head, then silence) and 50 silent ones never slow other clients and are closed within the
  * deadlines; 1,000 concurrent connections are all answered.
  */
-class SlowClientsIT {
+class SlowClientsIT extends OnManagedGateway {
   private static final long READ_DEADLINE_MS = 2_000;
   private static final long NEW_CONNECTION_DEADLINE_MS = 2_000;
 

@@ -6,6 +6,7 @@ import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.TcpProxy;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * temporarily_unavailable}; after the database returns, writes work again and every write
  * acknowledged before the outage is still there.
  */
-class PostgresOutageIT {
+class PostgresOutageIT extends OnManagedGateway {
   static final int ROUNDS = 3;
   static final long MAX_WRITE_MS = 5_000;
   static final long MAX_PROBE_MS = 1_000;

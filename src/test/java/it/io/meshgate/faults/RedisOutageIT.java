@@ -7,6 +7,7 @@ import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
 import it.io.meshgate.support.LimitedApi;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.OwnRedis;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * 250 ms, one WARN marks each outage, an admin write made during the outage is acknowledged and
  * kept, and shared counting resumes without a restart.
  */
-class RedisOutageIT {
+class RedisOutageIT extends OnManagedGateway {
   private static final int ROUNDS = 3;
 
   /**

@@ -6,6 +6,7 @@ import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.BackToBack;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.ServedApi;
 import jakarta.json.Json;
 import java.io.IOException;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.RepetitionInfo;
  * another replica), never an error status. Every write either replica acknowledged is there
  * afterwards, read through A; B, started again, serves at once and sees what A wrote meanwhile.
  */
-class ReplicaKillIT {
+class ReplicaKillIT extends OnManagedGateway {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final int BEFORE_KILL = 20;
   private static final int AFTER_KILL = 50;

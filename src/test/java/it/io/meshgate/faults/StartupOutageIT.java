@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.TcpProxy;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * start-up misses {@code MESHGATE_STARTUP_DEADLINE} (so Kubernetes would restart the pod), and the
  * replica becomes ready by itself within 10 s of the database coming back.
  */
-class StartupOutageIT {
+class StartupOutageIT extends OnManagedGateway {
   static final String DEADLINE = "PT15S";
   static final long MAX_READY_AFTER_RETURN_MS = 10_000;
 

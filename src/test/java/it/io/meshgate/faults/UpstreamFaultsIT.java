@@ -7,6 +7,7 @@ import it.io.meshgate.support.FaultyUpstream.Mode;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LimitedApi;
+import it.io.meshgate.support.OnManagedGateway;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.RepeatedTest;
  * answer (README, "Policies and error keys") well within its bound, never a hang, and once the
  * upstream is healthy again the same API and every other API serve normally.
  */
-class UpstreamFaultsIT {
+class UpstreamFaultsIT extends OnManagedGateway {
   /** The API's own upstream read timeout: a slow upstream must cost a client about this long. */
   private static final int READ_TIMEOUT_MS = 1_000;
 

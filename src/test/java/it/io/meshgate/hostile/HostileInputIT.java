@@ -8,6 +8,7 @@ import it.io.meshgate.hostile.RawConnection.Response;
 import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.BadTokenCatalogues;
 import it.io.meshgate.support.Gateways;
+import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * every admin write, has as many entries after each table as before. Prints how many inputs it sent
  * and writes every outcome to {@code target/hostile-inputs-<db>.txt}.
  */
-class HostileInputIT {
+class HostileInputIT extends OnManagedGateway {
   /** Per input: longer than any answer takes, far shorter than a hang. */
   static final int DEADLINE_MS = 10_000;
 

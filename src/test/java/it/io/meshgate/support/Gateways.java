@@ -4,7 +4,6 @@ import io.meshgate.token.BadTokens;
 import io.meshgate.token.PrivateKeySeal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -27,9 +26,11 @@ import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The shared fixture of the integration suite: one stub upstream and one gateway server per test
- * JVM (many tests per server start), on the database this failsafe execution names with {@code
- * meshgate.it.db} ({@code h2} or {@code postgresql}).
+ * The integration suite's shared gateway: the server Arquillian manages ({@link ManagedGateway},
+ * one per failsafe execution, on the database it names with {@code meshgate.it.db}, {@code h2} or
+ * {@code postgresql}), its stub upstream, its database and secrets, and replicas of it for the
+ * tests that need more than one server. Only test classes that Arquillian runs may use it (they
+ * extend {@link OnManagedGateway}).
  */
 public final class Gateways {
   public static final String ISSUER = "https://meshgate.it.example";
@@ -53,95 +54,52 @@ public final class Gateways {
 
   public static final String REDIS_URL = "redis://127.0.0.1:6379";
 
-  private static Gateways instance;
+  private static final Gateways INSTANCE = new Gateways();
 
-  private final StubUpstream upstream;
-  private final LibertyServer server;
-  private final Map<String, String> env;
-  private final String db;
-  private final boolean redis;
+  private Gateways() {}
 
-  private Gateways() {
-    db = System.getProperty("meshgate.it.db", "h2");
-    redis = Boolean.getBoolean("meshgate.it.redis");
-    upstream = new StubUpstream();
-    env = new LinkedHashMap<>();
-    env.putAll(database());
-    env.put("MESHGATE_KEK", randomKey());
-    env.put("MESHGATE_SECRET_PEPPER", randomKey());
-    env.put("MESHGATE_ISSUER", ISSUER);
-    env.put("MESHGATE_ADMIN_CLIENT_ID", ADMIN_CLIENT_ID);
-    env.put("MESHGATE_ADMIN_CLIENT_SECRET", ADMIN_CLIENT_SECRET);
-    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_ID", VIEWER_CLIENT_ID);
-    env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", VIEWER_CLIENT_SECRET);
-    env.put("MESHGATE_DEMO", "true");
-    env.put("MESHGATE_DEMO_UPSTREAM", upstream.baseUrl() + "/demo");
-    env.put("MESHGATE_SEED_FILE", writeSeed().toString());
-    env.put("MESHGATE_PROXY_MAX_REQUEST_BYTES", Integer.toString(MAX_REQUEST_BYTES));
-    // The suite runs two or three JVMs, PostgreSQL and Redis on as few as 2 cores: a scheduling
-    // stall past the 50 ms default would move a decision to the fail-open fallback, and the
-    // exactness tests would then measure the fallback. They test counting; LimiterOutageIT tests
-    // the 50 ms default itself.
-    env.put("MESHGATE_LIMITER_REDIS_TIMEOUT_MS", "1000");
-    if (redis) {
-      requireRedis();
-      env.put("REDIS_URL", REDIS_URL);
-      // Polling so slow that only Redis can meet the 2 s propagation bound: the run proves Redis.
-      env.put("MESHGATE_CATALOG_POLL_INTERVAL_MS", "30000");
-    }
-    server = LibertyServer.create("it-" + db, env).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-  }
-
-  /** The suite's fixture, started on first use. */
-  public static synchronized Gateways get() {
-    if (instance == null) {
-      instance = new Gateways();
-    }
-    return instance;
+  /** The suite's fixture; its server is the one Arquillian started for this test class. */
+  public static Gateways get() {
+    return INSTANCE;
   }
 
   public LibertyServer server() {
-    return server;
+    return ManagedGateway.server();
   }
 
   public StubUpstream upstream() {
-    return upstream;
+    return ManagedGateway.upstream();
   }
 
+  /** {@code h2} or {@code postgresql}. */
   public String db() {
-    return db;
+    return System.getProperty("meshgate.it.db", "h2");
   }
 
   /** The JDBC URL of the suite's database, as its servers use it. */
   public String dbUrl() {
-    return env.get("DB_URL");
+    return env().get("DB_URL");
   }
 
   /** Whether this suite's servers propagate catalog changes through Redis (else by polling). */
   public boolean redis() {
-    return redis;
+    return Boolean.getBoolean("meshgate.it.redis");
   }
 
   /** A second server on the same database and secrets, as a second replica would be. */
   public LibertyServer newReplica(String suffix) {
-    return LibertyServer.create("it-" + db + "-" + suffix, env);
+    return newReplica(suffix, Map.of());
   }
 
   /** A second server on the same database and secrets, with some settings changed. */
   public LibertyServer newReplica(String suffix, Map<String, String> overrides) {
-    Map<String, String> changed = new LinkedHashMap<>(env);
+    Map<String, String> changed = new LinkedHashMap<>(env());
     changed.putAll(overrides);
-    return LibertyServer.create("it-" + db + "-" + suffix, changed);
+    return LibertyServer.create("it-" + db() + "-" + suffix, changed);
   }
 
-  private void close() {
-    server.stop();
-    upstream.close();
-  }
-
-  private Map<String, String> database() {
-    return database(db, PG_SCHEMA, Path.of("target", "it-h2"));
+  private static Map<String, String> env() {
+    return ManagedGateway.env();
   }
 
   /**
@@ -179,7 +137,7 @@ public final class Gateways {
   /** A JDBC connection to the suite's database, H2 or PostgreSQL, as the gateway sees it. */
   public Connection jdbc() throws SQLException {
     return DriverManager.getConnection(
-        env.get("DB_URL"), env.get("DB_USER"), env.get("DB_PASSWORD"));
+        env().get("DB_URL"), env().get("DB_USER"), env().get("DB_PASSWORD"));
   }
 
   /**
@@ -198,7 +156,7 @@ public final class Gateways {
         }
         String alg = r.getString(1);
         byte[] pkcs8 =
-            new PrivateKeySeal(Base64.getDecoder().decode(env.get("MESHGATE_KEK")))
+            new PrivateKeySeal(Base64.getDecoder().decode(env().get("MESHGATE_KEK")))
                 .open(r.getString(3), kid);
         PrivateKey key =
             KeyFactory.getInstance(alg.startsWith("ES") ? "EC" : "RSA")
@@ -213,7 +171,10 @@ public final class Gateways {
 
   /** A JDBC connection to the suite's PostgreSQL schema (only in the PostgreSQL suite). */
   public Connection postgres() throws SQLException {
-    return DriverManager.getConnection(PG_URL + "?currentSchema=" + PG_SCHEMA, "postgres", "");
+    if (!db().equals("postgresql")) {
+      throw new IllegalStateException("The suite runs on " + db() + ", not PostgreSQL");
+    }
+    return jdbc();
   }
 
   /**
@@ -232,99 +193,6 @@ public final class Gateways {
       }
       Assumptions.abort(why);
     }
-  }
-
-  /** Redis must answer PING; like PostgreSQL, its absence skips locally and fails under CI=true. */
-  private static void requireRedis() {
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", 6379), 2000);
-      socket.setSoTimeout(2000);
-      socket
-          .getOutputStream()
-          .write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      byte[] reply = new byte[7];
-      int n = socket.getInputStream().read(reply);
-      if (n < 5
-          || !new String(reply, 0, n, java.nio.charset.StandardCharsets.US_ASCII)
-              .startsWith("+PONG")) {
-        throw new IOException("unexpected reply to PING");
-      }
-    } catch (IOException e) {
-      String why = "Redis at " + REDIS_URL + " is not reachable: " + e.getMessage();
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException(why + " (CI=true: Redis is required)", e);
-      }
-      Assumptions.abort(why);
-    }
-  }
-
-  private Path writeSeed() {
-    String stub = upstream.baseUrl();
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String seed =
-        """
-        {
-          "apis": [
-            { "name": "orders", "basePath": "/orders", "upstreamUrl": "%1$s/svc/orders",
-              "policies": [
-                { "policy": "client-auth", "config": { "apiKeyQueryParam": "apikey" } },
-                { "policy": "subscription" }, { "policy": "token" }, { "policy": "headers" } ] },
-            { "name": "created", "basePath": "/create-order", "upstreamUrl": "%1$s/created",
-              "policies": [ { "policy": "client-auth" }, { "policy": "subscription" },
-                            { "policy": "token" }, { "policy": "headers" } ] },
-            { "name": "slow", "basePath": "/slow", "upstreamUrl": "%1$s/slow", "readTimeoutMs": 500,
-              "policies": [ { "policy": "client-auth" }, { "policy": "subscription" },
-                            { "policy": "token" }, { "policy": "headers" } ] },
-            { "name": "down", "basePath": "/down", "upstreamUrl": "http://127.0.0.1:%2$d/nothing",
-              "policies": [ { "policy": "client-auth" }, { "policy": "subscription" },
-                            { "policy": "token" }, { "policy": "headers" } ] },
-            { "name": "private", "basePath": "/private", "upstreamUrl": "%1$s/private",
-              "policies": [ { "policy": "access-list", "config": { "denyIps": ["127.0.0.0/8", "::1"] } },
-                            { "policy": "client-auth" }, { "policy": "subscription" },
-                            { "policy": "token" }, { "policy": "headers" } ] },
-            { "name": "reports", "basePath": "/reports", "upstreamUrl": "%1$s/reports",
-              "policies": [ { "policy": "client-auth", "config": { "methods": ["oauth2", "api-key"] } },
-                            { "policy": "subscription" }, { "policy": "token" }, { "policy": "headers" } ] },
-            { "name": "bearer-only", "basePath": "/bearer-only", "upstreamUrl": "%1$s/bearer-only",
-              "policies": [ { "policy": "client-auth", "config": { "methods": ["oauth2"] } } ] },
-            { "name": "vip", "basePath": "/vip", "upstreamUrl": "%1$s/vip",
-              "policies": [ { "policy": "client-auth" },
-                            { "policy": "access-list", "config": { "allowClientIds": ["orders-client"] } },
-                            { "policy": "subscription" }, { "policy": "token" }, { "policy": "headers" } ] }
-          ],
-          "products": [
-            { "name": "shop", "title": "Shop", "apis": ["orders", "created", "slow", "down", "private", "vip", "reports"],
-              "plans": [
-                { "name": "gold", "title": "Gold", "scopes": ["orders:read", "orders:write"], "tokenTtlSeconds": 600 },
-                { "name": "approval", "title": "Needs approval", "approvalRequired": true } ] }
-          ],
-          "apps": [
-            { "name": "orders-app", "clientId": "orders-client", "clientSecret": "orders-secret",
-              "apiKeys": ["orders-key-1"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
-            { "name": "other-app", "clientId": "other-client", "clientSecret": "other-secret",
-              "apiKeys": ["other-key"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
-            { "name": "cache-app", "clientId": "cache-client", "clientSecret": "cache-secret",
-              "apiKeys": ["cache-key"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
-            { "name": "oauth-app", "clientId": "oauth-client", "clientSecret": "oauth-secret",
-              "apiKeys": ["oauth-app-key"], "subscriptions": [ { "product": "shop", "plan": "gold" } ] },
-            { "name": "lonely-app", "clientId": "lonely-client", "clientSecret": "lonely-secret",
-              "apiKeys": ["lonely-key"] },
-            { "name": "pending-app", "clientId": "pending-client", "clientSecret": "pending-secret",
-              "apiKeys": ["pending-key"],
-              "subscriptions": [ { "product": "shop", "plan": "approval", "state": "pending" } ] },
-            { "name": "suspended-app", "clientId": "suspended-client", "clientSecret": "suspended-secret",
-              "apiKeys": ["suspended-key"],
-              "subscriptions": [ { "product": "shop", "plan": "gold", "state": "suspended" } ] }
-          ]
-        }
-        """
-            .formatted(stub, closedPort);
-    return seedFile(seed);
   }
 
   /** Writes a catalog seed (JSON) to a temporary file for {@code MESHGATE_SEED_FILE}. */

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,15 +38,12 @@ import org.junit.jupiter.api.Assumptions;
  * The integration suite's gateway, run by Arquillian's managed Liberty container ({@code
  * arquillian.xml}): one server per failsafe execution, on the database that execution names ({@code
  * meshgate.it.db}), started before the first Arquillian test class and stopped after the last. A
- * test class deploys the WAR Maven built and reaches it through {@code @ArquillianResource URL}
- * (the first class's deployment serves the whole suite, see {@link OneDeployment}):
+ * test class extends {@link OnManagedGateway}, which deploys the WAR Maven built (the first class's
+ * deployment serves the whole suite, see {@link OneDeployment}), and reaches it through
+ * {@code @ArquillianResource URL}, {@link #server()} or {@link Gateways#get()}:
  *
  * <pre>{@code
- * @ExtendWith(ArquillianExtension.class)
- * class SomeIT {
- *   @Deployment(testable = false)
- *   static WebArchive gateway() { return ManagedGateway.war(); }
- *
+ * class SomeIT extends OnManagedGateway {
  *   @ArquillianResource URL base;
  * }
  * }</pre>
@@ -69,11 +65,10 @@ public final class ManagedGateway {
       """;
 
   private static volatile Prepared prepared;
-  private static String adminToken;
 
   private ManagedGateway() {}
 
-  private record Prepared(LibertyServer server, StubUpstream upstream) {}
+  private record Prepared(LibertyServer server, StubUpstream upstream, Map<String, String> env) {}
 
   /**
    * The WAR Maven built, at context root {@code /} as the product's server.xml deploys it (Liberty
@@ -99,22 +94,9 @@ public final class ManagedGateway {
     return prepared().server();
   }
 
-  /** Sends an admin request with the bootstrap admin client's token; {@code json} may be null. */
-  public static HttpResponse<String> admin(String method, String path, String json) {
-    return AdminClient.send(server(), adminToken(), method, path, json);
-  }
-
-  /** A read-only admin token (the bootstrap viewer client's). */
-  public static String viewerToken() {
-    return AdminClient.token(server(), Gateways.VIEWER_CLIENT_ID, Gateways.VIEWER_CLIENT_SECRET);
-  }
-
-  private static synchronized String adminToken() {
-    if (adminToken == null) {
-      adminToken =
-          AdminClient.token(server(), Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
-    }
-    return adminToken;
+  /** The server's settings ({@code server.env}): its database, secrets and seed. */
+  static Map<String, String> env() {
+    return prepared().env();
   }
 
   /** The mesh service behind the gateway's APIs. */
@@ -208,8 +190,10 @@ public final class ManagedGateway {
           container.getContainerConfiguration().getContainerProperties().get("serverName");
       StubUpstream upstream = new StubUpstream();
       Runtime.getRuntime().addShutdownHook(new Thread(upstream::close));
+      Map<String, String> env = env(upstream);
       prepared =
-          new Prepared(LibertyServer.create(name, env(upstream)).withoutApplication(), upstream);
+          new Prepared(
+              LibertyServer.create(name, env).withoutApplication(), upstream, Map.copyOf(env));
     }
 
     public void awaitReady(@Observes AfterDeploy event) {
