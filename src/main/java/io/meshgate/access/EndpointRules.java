@@ -2,7 +2,10 @@ package io.meshgate.access;
 
 import io.meshgate.admin.security.AdminTokenResource;
 import io.meshgate.demo.EchoResource;
+import io.meshgate.metrics.MetricsResource;
 import io.meshgate.oauth.TokenEndpoint;
+import io.meshgate.openapi.OpenApiResource;
+import io.meshgate.openapi.OpenApiUiResource;
 import io.meshgate.token.WellKnownResource;
 import jakarta.annotation.security.RolesAllowed;
 import java.lang.reflect.Method;
@@ -33,7 +36,10 @@ public final class EndpointRules {
           TokenEndpoint.class, Listener.DATA,
           WellKnownResource.class, Listener.DATA,
           EchoResource.class, Listener.DATA,
-          AdminTokenResource.class, Listener.ADMIN);
+          AdminTokenResource.class, Listener.ADMIN,
+          MetricsResource.class, Listener.ADMIN,
+          OpenApiResource.class, Listener.ADMIN,
+          OpenApiUiResource.class, Listener.ADMIN);
 
   /**
    * What a caller needs for one resource method.

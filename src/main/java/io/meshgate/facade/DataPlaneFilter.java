@@ -25,7 +25,7 @@ public class DataPlaneFilter extends HttpFilter {
 
   /** Path prefixes of the gateway itself; API base paths may not use them (ApiAdmin). */
   public static final Set<String> OWN_PREFIXES =
-      Set.of("/admin", "/oauth2", "/.well-known", "/__meshgate");
+      Set.of("/admin", "/metrics", "/openapi", "/oauth2", "/.well-known", "/__meshgate");
 
   static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");

@@ -8,14 +8,16 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * The first filter of every request on both ports. It refuses a request whose framing or header
  * fields have more than one reading ({@link RequestFraming}), computes the request's {@link
- * CanonicalPath} (or answers 400 {@code INVALID_PATH}) and keeps the admin API on the admin port
- * and everything else off it, both decided on that one canonical path. Which endpoint a caller may
- * then use is decided on the matched JAX-RS resource ({@code io.meshgate.access}), never on the
- * path: this filter only narrows what each port routes. Mapped in web.xml, first of all filters.
+ * CanonicalPath} (or answers 400 {@code INVALID_PATH}) and keeps the admin API, {@code /metrics}
+ * and {@code /openapi} on the admin port and everything else off it, both decided on that one
+ * canonical path. Which endpoint a caller may then use is decided on the matched JAX-RS resource
+ * ({@code io.meshgate.access}), never on the path: this filter only narrows what each port routes.
+ * Mapped in web.xml, first of all filters.
  */
 public class EdgeFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -32,7 +34,11 @@ public class EdgeFilter extends HttpFilter {
    */
   public static final String SERVLET_RESPONSE = "io.meshgate.servletResponse";
 
-  public static final String ADMIN_PREFIX = "/admin";
+  /**
+   * The first path segments served on the admin port only: the admin API, the metrics and the
+   * OpenAPI document with its UI. Every other path is served on the data port only.
+   */
+  public static final Set<String> ADMIN_PORT_PREFIXES = Set.of("/admin", "/metrics", "/openapi");
 
   /**
    * Liberty's copy of the request-line path before the container touched it (ISO-8859-1 view of its
@@ -66,7 +72,7 @@ public class EdgeFilter extends HttpFilter {
       Gateway.send(resp, new Problem(400, Gateway.INVALID_PATH, e.getMessage()), null);
       return;
     }
-    boolean adminPath = path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/");
+    boolean adminPath = ADMIN_PORT_PREFIXES.contains(firstSegment(path));
     if (adminPath != listeners.onAdminPort(req)) {
       Gateway.send(
           resp,
@@ -79,6 +85,15 @@ public class EdgeFilter extends HttpFilter {
       req.setAttribute(SERVLET_RESPONSE, resp);
     }
     chain.doFilter(req, resp);
+  }
+
+  /**
+   * The first segment of a canonical path, with its leading '/': {@code /admin} of {@code
+   * /admin/v1}.
+   */
+  static String firstSegment(String path) {
+    int second = path.indexOf('/', 1);
+    return second < 0 ? path : path.substring(0, second);
   }
 
   /**

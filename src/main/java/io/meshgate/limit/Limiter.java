@@ -1,5 +1,6 @@
 package io.meshgate.limit;
 
+import io.meshgate.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -14,9 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Makes rate-limit decisions: in Redis when {@code REDIS_URL} is set (exact across replicas), else
@@ -55,9 +53,7 @@ public class Limiter {
   @ConfigProperty(name = "meshgate.limiter.max-local-subscriptions", defaultValue = "1000000")
   long maxLocalSubscriptions;
 
-  @Inject
-  @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-  MetricRegistry metrics;
+  @Inject GatewayMetrics metrics;
 
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -69,9 +65,6 @@ public class Limiter {
   private volatile long closedAfterNanos;
   private volatile String outageReason;
   private ScheduledFuture<?> connector;
-  private Counter fallbackCounter;
-  private Counter unavailableCounter;
-  private Counter storeErrors;
 
   @PostConstruct
   void init() {
@@ -81,9 +74,6 @@ public class Limiter {
     }
     local = new LocalCounters(maxLocalSubscriptions);
     fallback = new LocalCounters(maxLocalSubscriptions);
-    fallbackCounter = metrics.counter("meshgate.limiter.fallback");
-    unavailableCounter = metrics.counter("meshgate.limiter.unavailable");
-    storeErrors = metrics.counter("meshgate.limiter.store.errors");
   }
 
   /**
@@ -177,7 +167,7 @@ public class Limiter {
       }
       return decision;
     } catch (RedisCounters.StoreException e) {
-      storeErrors.inc();
+      metrics.limiterStoreErrors().inc();
       failed(e.getMessage());
       return withoutRedis(check, failOpen, take);
     } finally {
@@ -192,10 +182,10 @@ public class Limiter {
       return fallback.decide(check.forOneOf(replicas, true), false);
     }
     if (!failOpen) {
-      unavailableCounter.inc();
+      metrics.limiterUnavailable().inc();
       return Decision.unavailable();
     }
-    fallbackCounter.inc();
+    metrics.limiterFallback().inc();
     return fallback.decide(check.forOneOf(replicas, true), true);
   }
 

@@ -6,6 +6,7 @@ import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
 import io.meshgate.catalog.runtime.PlanSnapshot;
 import io.meshgate.chain.EndUser;
+import io.meshgate.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,9 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 
@@ -42,9 +40,7 @@ public class TokenService {
   @Inject Issuer issuer;
   @Inject Clock clock;
 
-  @Inject
-  @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-  MetricRegistry metrics;
+  @Inject GatewayMetrics metrics;
 
   @Inject
   @ConfigProperty(name = "meshgate.token.refresh-before-seconds", defaultValue = "60")
@@ -64,13 +60,11 @@ public class TokenService {
   private Cache<Key, Minted> endUserCache;
 
   private final AtomicLong signatures = new AtomicLong();
-  private Counter signatureCounter;
 
   @PostConstruct
   void init() {
     cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
     endUserCache = Caffeine.newBuilder().maximumSize(endUserCacheSize).build();
-    signatureCounter = metrics.counter("meshgate.token.signatures");
   }
 
   /** A valid token for this call, from the cache when one is fresh enough. */
@@ -170,7 +164,7 @@ public class TokenService {
     }
     GatewaySigner.Signed signed = signer.sign(claims, "JWT");
     signatures.incrementAndGet();
-    signatureCounter.inc();
+    metrics.tokenSignatures().inc();
     long refreshIn = Math.max(1, ttl - Math.min(refreshBeforeSeconds, ttl / 5));
     return new Minted(signed.token(), signed.kid(), now.plusSeconds(refreshIn));
   }

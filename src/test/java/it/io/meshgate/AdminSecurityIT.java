@@ -14,6 +14,8 @@ import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.OnManagedGateway;
+import jakarta.json.Json;
+import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -77,8 +79,20 @@ class AdminSecurityIT extends OnManagedGateway {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/admin/v1/apps", "/admin/oauth2/token", "/admin"})
-  void adminPathsOnTheDataPortAre404(String path) {
+  @ValueSource(
+      strings = {
+        "/admin/v1/apps",
+        "/admin/oauth2/token",
+        "/admin",
+        "/metrics",
+        "/metrics/",
+        "/metrics?scope=application",
+        "/openapi",
+        "/openapi?format=JSON",
+        "/openapi/ui/",
+        "/openapi/ui/swagger-ui-bundle.js"
+      })
+  void adminPortPathsOnTheDataPortAre404(String path) {
     String response =
         Http.raw(
             gw.server().port(),
@@ -208,14 +222,64 @@ class AdminSecurityIT extends OnManagedGateway {
   void openApiDocumentsTheAdminApiAndTheTokenEndpointAndItsUiIsServedOnTheAdminPort() {
     HttpResponse<String> doc = Http.get(gw.server().adminUri("/openapi"));
     assertThat(doc.statusCode()).isEqualTo(200);
+    assertThat(doc.headers().firstValue("Content-Type")).hasValue("application/yaml;charset=UTF-8");
     assertThat(doc.body())
         .contains(
             "/admin/v1/apis:",
             "/admin/v1/subscriptions/{id}/approve:",
             "/oauth2/token:",
             "/admin/v1/keys/rotation:")
-        .doesNotContain("{path");
-    assertThat(Http.get(gw.server().adminUri("/openapi/ui/")).statusCode()).isEqualTo(200);
+        .doesNotContain("{path", "/metrics", "/echo");
+    HttpResponse<String> json = Http.get(gw.server().adminUri("/openapi?format=JSON"));
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(Json.createReader(new StringReader(json.body())).readObject().getJsonObject("paths"))
+        .containsKey("/admin/v1/apis");
+    assertThat(
+            Http.get(gw.server().adminUri("/openapi"), "Accept", "application/json")
+                .headers()
+                .firstValue("Content-Type"))
+        .hasValue("application/json;charset=UTF-8");
+    assertStatus(Http.get(gw.server().adminUri("/openapi?format=xml")), 400, "VALIDATION_FAILED");
+
+    HttpResponse<String> ui = Http.get(gw.server().adminUri("/openapi/ui/"));
+    assertThat(ui.statusCode()).isEqualTo(200);
+    assertThat(ui.body())
+        .contains("/openapi/ui/swagger-ui-bundle.js", "/openapi/ui/initializer.js");
+    for (String file : new String[] {"swagger-ui-bundle.js", "swagger-ui.css", "initializer.js"}) {
+      assertThat(Http.get(gw.server().adminUri("/openapi/ui/" + file)).statusCode())
+          .as(file)
+          .isEqualTo(200);
+    }
+    // Only the UI's own files are served: nothing else of the webjar or of the WAR's classpath.
+    for (String other : new String[] {"swagger-ui.js.map", "pom.properties", "web.xml"}) {
+      assertThat(Http.get(gw.server().adminUri("/openapi/ui/" + other)).statusCode())
+          .as(other)
+          .isEqualTo(404);
+    }
+  }
+
+  @Test
+  void metricsAreServedInPrometheusFormatOnTheAdminPort() {
+    HttpResponse<String> text = Http.get(gw.server().adminUri("/metrics"));
+    assertThat(text.statusCode()).isEqualTo(200);
+    assertThat(text.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain").contains("version=0.0.4"));
+    assertThat(text.body())
+        .contains(
+            "# TYPE meshgate_token_signatures_total counter",
+            "# TYPE meshgate_limiter_fallback_total counter",
+            "# TYPE meshgate_limiter_unavailable_total counter",
+            "# TYPE meshgate_limiter_store_errors_total counter",
+            "jvm_memory_used_bytes{area=\"heap\"}",
+            "process_cpu_seconds_total");
+    HttpResponse<String> open =
+        Http.get(
+            gw.server().adminUri("/metrics"),
+            "Accept",
+            "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    assertThat(open.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/openmetrics-text"));
+    assertThat(open.body()).endsWith("# EOF\n");
   }
 
   @Test

@@ -212,8 +212,8 @@ class RedisOutageIT extends OnManagedGateway {
   }
 
   private static double metric(String name) {
-    String body = Http.get(server.uri("/metrics?scope=application")).body();
-    Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*\\}\\s+([0-9.Ee+]+)$").matcher(body);
+    String body = Http.get(server.adminUri("/metrics")).body();
+    Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})?\\s+([0-9.Ee+]+)$").matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
   }
 

@@ -25,8 +25,10 @@ import java.util.Set;
  *       or {@code ..} segment.
  *   <li>Anything else is decoded once and routed on that canonical path: on the data port {@code
  *       /admin} is 404, an API base path is proxied with the raw rest of the path and the query,
- *       the gateway's own endpoints answer, the rest is 404; on the admin port only {@code /admin}
- *       paths are served, and an admin endpoint without a valid token is 401.
+ *       the gateway's own endpoints answer, the rest is 404 ({@code /metrics} and {@code /openapi}
+ *       too); on the admin port only {@code /admin} paths, {@code /metrics} and {@code /openapi}
+ *       are served, an admin endpoint without a valid token is 401, and the metrics and the OpenAPI
+ *       document need none.
  * </ol>
  */
 final class PathRules {
@@ -61,6 +63,9 @@ final class PathRules {
   /** Admin endpoints that exist but answer other methods only. */
   private static final List<String> ADMIN_NOT_GET =
       List.of("/admin/oauth2/token", "/admin/v1/apis/*/publish", "/admin/v1/keys/*/publish");
+
+  /** Served on the admin port without a token (with or without a trailing {@code /}). */
+  private static final Set<String> ADMIN_DOCUMENTS = Set.of("/metrics", "/openapi");
 
   private static final Set<String> DATA_DOCUMENTS =
       Set.of("/.well-known/jwks.json", "/.well-known/openid-configuration");
@@ -126,6 +131,9 @@ final class PathRules {
   }
 
   private static Expected admin(String canonical, Caller caller) {
+    if (ADMIN_DOCUMENTS.contains(withoutTrailingSlash(canonical))) {
+      return Expected.document(200);
+    }
     if (!isUnder(canonical, "/admin") || canonical.equals("/admin")) {
       return Expected.problem(404, ROUTE_NOT_FOUND);
     }

@@ -80,6 +80,8 @@ class PathRulesTest {
         "/.well-known/x | 404 ROUTE_NOT_FOUND",
         "/oauth2/token | 405 -",
         "/oauth2 | 404 ROUTE_NOT_FOUND",
+        "/metrics | 404 ROUTE_NOT_FOUND",
+        "/openapi/ | 404 ROUTE_NOT_FOUND",
       })
   void dataPortWithoutACredential(String target, String outcome) {
     Expected e = PathRules.expect(Port.DATA, target, Caller.NONE);
@@ -121,6 +123,10 @@ class PathRulesTest {
         "/%2561dmin/v1/apps | NONE | 404 ROUTE_NOT_FOUND",
         "/orders/x | NONE | 404 ROUTE_NOT_FOUND",
         "/.well-known/jwks.json | NONE | 404 ROUTE_NOT_FOUND",
+        "/metrics | NONE | 200 -",
+        "/openapi/ | FORGED_ADMIN_TOKEN | 200 -",
+        "/METRICS | NONE | 404 ROUTE_NOT_FOUND",
+        "/metrics%20 | NONE | 404 ROUTE_NOT_FOUND",
         "/%61dmin/v1/apps | NONE | 400 INVALID_PATH",
         "/admin;x=1/v1/keys | NONE | 400 INVALID_PATH",
         "/admin/v1/apps;jsessionid=1 | NONE | 400 INVALID_PATH",

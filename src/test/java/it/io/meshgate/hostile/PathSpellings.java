@@ -13,8 +13,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The path table: every spelling below applied to every segment of a few paths that matter (admin
- * endpoints, the token endpoint, an API, a well-known document, nothing), sent to both ports by two
- * callers each, each expecting what {@link PathRules} says.
+ * endpoints, the token endpoint, an API, a well-known document, the admin port's metrics and
+ * OpenAPI document, nothing), sent to both ports by two callers each, each expecting what {@link
+ * PathRules} says.
  */
 final class PathSpellings {
   static final String TABLE = "paths";
@@ -26,6 +27,8 @@ final class PathSpellings {
           "/admin/oauth2/token",
           "/orders/a/b",
           "/.well-known/jwks.json",
+          "/metrics",
+          "/openapi",
           "/nothing/x");
 
   /** How one segment is respelled. */

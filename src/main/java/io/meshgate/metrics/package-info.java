@@ -1,0 +1,2 @@
+/** The gateway's metrics and their endpoint on the admin port. */
+package io.meshgate.metrics;
