@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The data-plane entry: every request outside the gateway's own paths is an API call, handled here
@@ -25,7 +27,10 @@ public class DataPlaneFilter extends HttpFilter {
 
   /** Path prefixes of the gateway itself; API base paths may not use them (ApiAdmin). */
   public static final Set<String> OWN_PREFIXES =
-      Set.of("/admin", "/metrics", "/openapi", "/oauth2", "/.well-known", "/__meshgate");
+      Stream.concat(
+              EdgeFilter.ADMIN_PORT_PREFIXES.stream(),
+              Stream.of("/oauth2", "/.well-known", "/__meshgate"))
+          .collect(Collectors.toUnmodifiableSet());
 
   static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -56,8 +61,6 @@ public class DataPlaneFilter extends HttpFilter {
   }
 
   static boolean isOwn(String path) {
-    int second = path.indexOf('/', 1);
-    String first = second < 0 ? path : path.substring(0, second);
-    return OWN_PREFIXES.contains(first);
+    return OWN_PREFIXES.contains(EdgeFilter.firstSegment(path));
   }
 }

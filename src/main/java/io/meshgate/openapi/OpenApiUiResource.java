@@ -32,12 +32,12 @@ public class OpenApiUiResource {
           "favicon-32x32.png", "image/png");
 
   private static final String VERSION = webjarVersion();
+  private static final byte[] PAGE = own("index.html");
+  private static final byte[] INITIALIZER = own("initializer.js");
 
   @GET
   public Response page() {
-    return Response.ok(own("index.html"))
-        .header(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
-        .build();
+    return Response.ok(PAGE).header(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8").build();
   }
 
   @GET
@@ -47,7 +47,7 @@ public class OpenApiUiResource {
       return page();
     }
     if (file.equals("initializer.js")) {
-      return Response.ok(own("initializer.js"))
+      return Response.ok(INITIALIZER)
           .header(HttpHeaders.CONTENT_TYPE, "text/javascript;charset=UTF-8")
           .build();
     }
