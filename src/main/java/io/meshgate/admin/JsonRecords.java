@@ -16,19 +16,21 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Binds a JSON object to an admin request record with the JSON types the record declares and no
  * coercion: a {@code Boolean} takes only {@code true} or {@code false} (never {@code "yes"}), a
  * number only a JSON number with no fraction that fits ({@code "5"} and {@code 1.5} are refused), a
- * {@code String} only a JSON string, a record or {@code JsonObject} only an object, a {@code List}
- * only an array, an {@code Instant} only an ISO-8601 string. A member the record does not declare
- * is an error. JSON {@code null} is an absent value (Bean Validation then says whether the field is
- * required). Every bad field is reported at once, with its path in the body ({@code
- * rateLimit.limit}, {@code steps[2].config}).
+ * {@code String} only a JSON string, a record, a {@code Map} with string keys or {@code JsonObject}
+ * only an object, a {@code List} only an array, an {@code Instant} only an ISO-8601 string. A
+ * member the record does not declare is an error. JSON {@code null} is an absent value (Bean
+ * Validation then says whether the field is required). Every bad field is reported at once, with
+ * its path in the body ({@code rateLimit.limit}, {@code steps[2].config}).
  *
  * <p>Why not JSON-B: Yasson converts {@code "yes"} to {@code false} and {@code "5"} to {@code 5},
  * and has no setting that stops it. The admin API's request types are a small closed set, so this
@@ -75,7 +77,10 @@ public final class JsonRecords {
 
   private static boolean supports(Type type, Set<Type> seen) {
     if (type instanceof ParameterizedType p) {
-      return p.getRawType() == List.class && supports(p.getActualTypeArguments()[0], seen);
+      Type[] args = p.getActualTypeArguments();
+      return p.getRawType() == List.class
+          ? supports(args[0], seen)
+          : p.getRawType() == Map.class && args[0] == String.class && supports(args[1], seen);
     }
     if (type == String.class
         || type == Boolean.class
@@ -143,6 +148,16 @@ public final class JsonRecords {
         list.add(value(array.get(i), p.getActualTypeArguments()[0], path + "[" + i + "]", out));
       }
       return Collections.unmodifiableList(list);
+    }
+    if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
+      if (!(v instanceof JsonObject object)) {
+        return wrong(path, "an object", v, out);
+      }
+      Map<String, Object> map = new LinkedHashMap<>();
+      object.forEach(
+          (key, value) ->
+              map.put(key, value(value, p.getActualTypeArguments()[1], field(path, key), out)));
+      return Collections.unmodifiableMap(map);
     }
     if (type == String.class) {
       return v instanceof JsonString s ? s.getString() : wrong(path, "a string", v, out);

@@ -48,6 +48,7 @@ class EndpointRulesTest {
           "GET /admin/v1/apps/{id} -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apps/{id}/credentials -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/audit -> ADMIN [meshgate-admin, meshgate-viewer]",
+          "GET /admin/v1/istio/manifests -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/istio/request-authentication -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/keys -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/keys/{kid} -> ADMIN [meshgate-admin, meshgate-viewer]",

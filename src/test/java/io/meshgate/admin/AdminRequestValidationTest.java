@@ -11,6 +11,7 @@ import io.meshgate.admin.products.PlanRequest;
 import io.meshgate.admin.products.ProductRequest;
 import io.meshgate.admin.subscriptions.MigrateRequest;
 import io.meshgate.admin.subscriptions.SubscriptionRequest;
+import io.meshgate.catalog.api.MeshDestination;
 import io.meshgate.limit.LimitSpec;
 import io.meshgate.support.Problem;
 import jakarta.validation.Validation;
@@ -18,6 +19,7 @@ import jakarta.validation.ValidatorFactory;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +114,8 @@ class AdminRequestValidationTest {
             0,
             600_001,
             "live",
-            Arrays.asList(new ApiRequest.Step("", null), null));
+            Arrays.asList(new ApiRequest.Step("", null), null),
+            null);
     assertThat(validator.violationsOf(bad))
         .containsExactly(
             new Problem.Violation("basePath", "is required"),
@@ -275,6 +278,80 @@ class AdminRequestValidationTest {
     assertThat(resolver.getContext(io.meshgate.catalog.seed.CatalogSeed.class)).isNull();
   }
 
+  @Test
+  void everyMeshDestinationViolationIsListedWithItsField() {
+    MeshDestination mesh =
+        new MeshDestination(
+            "Reviews",
+            "book_info",
+            0,
+            70_000,
+            Map.of("app", "-x"),
+            "version/",
+            List.of(),
+            Map.of("Gold", List.of(new MeshDestination.Backend("v1", 101))),
+            new MeshDestination.ConnectionPool(0, null, null),
+            new MeshDestination.OutlierDetection(null, 0, 3601, -1));
+    String label =
+        "must be a Kubernetes name: lower-case letters, digits and '-', at most 63, starting and"
+            + " ending with a letter or digit";
+    assertThat(validator.violationsOf(mesh))
+        .containsExactly(
+            new Problem.Violation(
+                "connectionPool.maxConnections", "must be between 1 and 1000000 (was 0)"),
+            new Problem.Violation("defaultRoute", "must list 1 to 10 backends"),
+            new Problem.Violation("namespace", label + " (was book_info)"),
+            new Problem.Violation(
+                "outlierDetection.baseEjectionSeconds", "must be between 1 and 3600 (was 3601)"),
+            new Problem.Violation("outlierDetection.consecutive5xxErrors", "is required"),
+            new Problem.Violation(
+                "outlierDetection.intervalSeconds", "must be between 1 and 3600 (was 0)"),
+            new Problem.Violation(
+                "outlierDetection.maxEjectionPercent", "must be between 0 and 100 (was -1)"),
+            new Problem.Violation(
+                "plans[Gold]", "must be a plan name (lowercase letters, digits, '-') (was Gold)"),
+            new Problem.Violation("plans[Gold][0].weight", "must be between 0 and 100 (was 101)"),
+            new Problem.Violation("port", "must be between 1 and 65535 (was 0)"),
+            new Problem.Violation("service", label + " (was Reviews)"),
+            new Problem.Violation("targetPort", "must be between 1 and 65535 (was 70000)"),
+            new Problem.Violation(
+                "versionLabel",
+                "must be a Kubernetes label key, e.g. version or app.kubernetes.io/version (was"
+                    + " version/)"),
+            new Problem.Violation(
+                "workloadLabels[app]",
+                "must be a Kubernetes label value: letters, digits, '-', '_' or '.', at most 63"
+                    + " (was -x)"));
+  }
+
+  @Test
+  void routesWithSeveralBackendsNeedWeightsThatAddUpTo100() {
+    MeshDestination mesh =
+        new MeshDestination(
+            "reviews",
+            "bookinfo",
+            null,
+            null,
+            null,
+            null,
+            List.of(new MeshDestination.Backend("v1", null), new MeshDestination.Backend("v2", 50)),
+            Map.of(
+                "beta",
+                List.of(
+                    new MeshDestination.Backend("v3", 90), new MeshDestination.Backend("v2", 20)),
+                "gold",
+                List.of(
+                    new MeshDestination.Backend("v2", 50), new MeshDestination.Backend("v2", 50))),
+            null,
+            null);
+    assertThat(validator.violationsOf(mesh)).isEmpty();
+    assertThat(mesh.routeProblems())
+        .containsExactly(
+            "defaultRoute: every backend needs a weight when a route has more than one",
+            "plans.beta: weights must add up to 100 (they add up to 110)",
+            "plans.gold: must name each version once");
+  }
+
   private static ApiRequest api(String basePath, String upstream) {
     return new ApiRequest(
         "orders",
@@ -285,7 +362,8 @@ class AdminRequestValidationTest {
         null,
         null,
         null,
-        List.of(new ApiRequest.Step("token", null)));
+        List.of(new ApiRequest.Step("token", null)),
+        null);
   }
 
   private static PlanRequest plan(String name, Integer ttl, LimitSpec.Rate rate) {

@@ -7,6 +7,7 @@ import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.error.InvalidPolicyConfigMapper;
 import io.meshgate.catalog.api.ApiEntity;
 import io.meshgate.catalog.api.ApiState;
+import io.meshgate.catalog.api.MeshDestination;
 import io.meshgate.catalog.api.PolicyStepEntity;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.chain.InvalidPolicyConfigException;
@@ -150,6 +151,14 @@ public class ApiAdmin {
         }
       }
     }
+    if (request.mesh() != null) {
+      for (String problem : request.mesh().routeProblems()) {
+        int colon = problem.indexOf(": ");
+        violations.add(
+            new Problem.Violation(
+                "mesh." + problem.substring(0, colon), problem.substring(colon + 2)));
+      }
+    }
     List<ApiRequest.Step> steps = request.steps() == null ? List.of() : request.steps();
     if (steps.stream().allMatch(s -> s != null && s.policy() != null && !s.policy().isBlank())) {
       try {
@@ -192,6 +201,7 @@ public class ApiAdmin {
     api.setAudience(request.audience());
     api.setReadTimeoutMs(request.readTimeoutMs());
     api.setConnectTimeoutMs(request.connectTimeoutMs());
+    api.setMeshJson(request.mesh() == null ? null : request.mesh().toJson());
     if (request.state() != null) {
       api.setState(ApiState.valueOf(request.state().toUpperCase(Locale.ROOT)));
     } else if (api.getId() == null) {
@@ -241,6 +251,7 @@ public class ApiAdmin {
         api.getState().name().toLowerCase(Locale.ROOT),
         api.getRevision(),
         api.getSteps().stream().map(s -> new ApiView.StepView(s.getPolicyId(), object(s))).toList(),
+        MeshDestination.fromJson(api.getMeshJson()),
         api.getCreatedAt(),
         api.getUpdatedAt());
   }

@@ -1,5 +1,6 @@
 package io.meshgate.admin.apis;
 
+import io.meshgate.catalog.api.MeshDestination;
 import jakarta.json.JsonObject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -15,6 +16,8 @@ import java.util.List;
  * each step's {@code config} is validated against its policy's config record on write.
  *
  * @param state {@code draft} (default), {@code published} or {@code retired}
+ * @param mesh where the API lives in the mesh and how plans are routed there; optional, needed for
+ *     the generated Istio resources
  */
 public record ApiRequest(
     @NotBlank(message = "must not be blank")
@@ -42,7 +45,8 @@ public record ApiRequest(
     @Pattern(regexp = "draft|published|retired", message = "must be draft, published or retired")
         String state,
     @Size(max = 50, message = "must have at most 50 steps")
-        List<@NotNull(message = "must not be null") @Valid Step> steps) {
+        List<@NotNull(message = "must not be null") @Valid Step> steps,
+    @Valid MeshDestination mesh) {
 
   static final String VERSION = "[A-Za-z0-9._-]{1,50}";
 

@@ -1,5 +1,6 @@
 package io.meshgate.admin.apis;
 
+import io.meshgate.catalog.api.MeshDestination;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ public record ApiView(
     String state,
     long revision,
     List<StepView> steps,
+    MeshDestination mesh,
     Instant createdAt,
     Instant updatedAt) {
 

@@ -2,9 +2,13 @@ package io.meshgate.admin.istio;
 
 import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.security.AdminCaller;
+import io.meshgate.istio.ManifestText;
+import io.meshgate.istio.MeshManifests;
 import io.meshgate.istio.RequestAuthentications;
+import io.meshgate.proxy.GatewayHeaders;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.SigningKeys;
+import io.meshgate.token.TokenService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -13,8 +17,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -44,6 +53,114 @@ public class IstioResource {
   @ConfigProperty(name = "meshgate.istio.jwks-uri")
   Optional<String> jwksUri;
 
+  /** 404: {@code ?api=} names no published API with a mesh destination. */
+  public static final String MESH_API_NOT_FOUND = "MESH_API_NOT_FOUND";
+
+  /** 409: two APIs name one destination Service but describe it differently. */
+  public static final String MESH_DESTINATION_CONFLICT = "MESH_DESTINATION_CONFLICT";
+
+  /** YAML's media type (RFC 9512). */
+  public static final String YAML = "application/yaml";
+
+  /** The response header that names the catalog revision the resources were compiled from. */
+  public static final String REVISION_HEADER = "X-Meshgate-Catalog-Revision";
+
+  @Inject MeshCatalog catalog;
+  @Inject GatewayHeaders headers;
+
+  /**
+   * {@code GET
+   * /admin/v1/istio/manifests?namespace=&api=&routing=istio|gateway-api&jwks=inline|uri}: every
+   * mesh resource the catalog compiles to (see {@link MeshManifests}), as multi-document YAML, or
+   * as a JSON {@code List} when the caller accepts JSON and not YAML.
+   */
+  @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
+  @Path("manifests")
+  @Produces({YAML, MediaType.APPLICATION_JSON})
+  public Response manifests(
+      @QueryParam("namespace") String namespace,
+      @QueryParam("api") String api,
+      @QueryParam("routing") String routing,
+      @QueryParam("jwks") String jwks,
+      @Context HttpHeaders request) {
+    Compiled compiled = compile(namespace, api, routing, jwks);
+    boolean json = prefersJson(request.getAcceptableMediaTypes());
+    return Response.ok(
+            json
+                ? ManifestText.json(compiled.documents()).toString()
+                : ManifestText.yaml(compiled.documents()),
+            json ? MediaType.APPLICATION_JSON_TYPE : MediaType.valueOf(YAML))
+        .header(REVISION_HEADER, compiled.revision())
+        .build();
+  }
+
+  /** What the catalog compiles to now, and the revision it was read at. */
+  public record Compiled(long revision, List<Map<String, Object>> documents) {}
+
+  Compiled compile(String namespace, String api, String routing, String jwks) {
+    String ns = namespace == null || namespace.isBlank() ? null : namespace;
+    if (ns != null && !LABEL.matcher(ns).matches()) {
+      throw AdminException.invalid(
+          "namespace", "must be a Kubernetes namespace (lower-case RFC 1123 label, at most 63)");
+    }
+    String apiName = api == null || api.isBlank() ? null : api;
+    if (apiName != null && apiName.length() > 100) {
+      throw AdminException.invalid("api", "must be an API name (at most 100 characters)");
+    }
+    MeshManifests.Routing form;
+    String r = routing == null || routing.isBlank() ? "istio" : routing.toLowerCase(Locale.ROOT);
+    switch (r) {
+      case "istio" -> form = MeshManifests.Routing.ISTIO;
+      case "gateway-api" -> form = MeshManifests.Routing.GATEWAY_API;
+      default -> throw AdminException.invalid("routing", "must be istio or gateway-api");
+    }
+    if (apiName != null && !catalog.hasApi(apiName)) {
+      throw new AdminException(
+          404,
+          MESH_API_NOT_FOUND,
+          "No published API named " + apiName + " names a mesh destination");
+    }
+    MeshCatalog.Snapshot snapshot = catalog.read(ns, apiName);
+    MeshManifests.Settings settings =
+        new MeshManifests.Settings(
+            issuer.url(),
+            keySource(jwks),
+            jwksUri.filter(s -> !s.isBlank()).orElse(issuer.jwksUri()),
+            keys.jwksJson(),
+            headers.clientPlan(),
+            TokenService.CLAIM_PLAN,
+            snapshot.revision(),
+            form);
+    try {
+      return new Compiled(snapshot.revision(), MeshManifests.compile(snapshot.apis(), settings));
+    } catch (MeshManifests.ConflictException e) {
+      throw new AdminException(409, MESH_DESTINATION_CONFLICT, e.getMessage());
+    }
+  }
+
+  /** JSON only when the caller accepts it more than YAML; YAML for {@code *}{@code /*}. */
+  static boolean prefersJson(List<MediaType> acceptable) {
+    for (MediaType type : acceptable) {
+      if (type.isCompatible(MediaType.valueOf(YAML)) || type.isWildcardType()) {
+        return false;
+      }
+      if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static RequestAuthentications.KeySource keySource(String jwks) {
+    String choice = jwks == null || jwks.isBlank() ? "inline" : jwks.toLowerCase(Locale.ROOT);
+    return switch (choice) {
+      case "inline" -> RequestAuthentications.KeySource.INLINE;
+      case "uri" -> RequestAuthentications.KeySource.URI;
+      default -> throw AdminException.invalid("jwks", "must be inline or uri");
+    };
+  }
+
   @GET
   @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
   @Path("request-authentication")
@@ -61,13 +178,7 @@ public class IstioResource {
       throw AdminException.invalid(
           "name", "must be a Kubernetes object name (lower-case RFC 1123 subdomain)");
     }
-    RequestAuthentications.KeySource source;
-    String choice = jwks == null || jwks.isBlank() ? "inline" : jwks.toLowerCase(Locale.ROOT);
-    switch (choice) {
-      case "inline" -> source = RequestAuthentications.KeySource.INLINE;
-      case "uri" -> source = RequestAuthentications.KeySource.URI;
-      default -> throw AdminException.invalid("jwks", "must be inline or uri");
-    }
+    RequestAuthentications.KeySource source = keySource(jwks);
     return RequestAuthentications.render(
         n,
         ns,

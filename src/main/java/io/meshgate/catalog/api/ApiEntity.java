@@ -45,6 +45,10 @@ public class ApiEntity {
 
   private long revision;
 
+  /** The API's {@link MeshDestination} as JSON, or null when it names none. */
+  @Column(name = "mesh_json")
+  private String meshJson;
+
   @Column(name = "created_at")
   private Instant createdAt;
 
@@ -128,6 +132,14 @@ public class ApiEntity {
 
   public void setState(ApiState state) {
     this.state = state;
+  }
+
+  public String getMeshJson() {
+    return meshJson;
+  }
+
+  public void setMeshJson(String meshJson) {
+    this.meshJson = meshJson;
   }
 
   public Integer getConnectTimeoutMs() {

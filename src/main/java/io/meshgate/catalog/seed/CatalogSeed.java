@@ -1,6 +1,7 @@
 package io.meshgate.catalog.seed;
 
 import io.meshgate.admin.products.PlanRequest;
+import io.meshgate.catalog.api.MeshDestination;
 import io.meshgate.limit.LimitSpec;
 import jakarta.json.JsonObject;
 import java.util.List;
@@ -19,7 +20,10 @@ public record CatalogSeed(List<ApiSeed> apis, List<ProductSeed> products, List<A
     apps = apps == null ? List.of() : apps;
   }
 
-  /** An API and its policy steps, in order. {@code state} defaults to published. */
+  /**
+   * An API and its policy steps, in order. {@code state} defaults to published; {@code mesh} is
+   * optional (see {@link MeshDestination}).
+   */
   public record ApiSeed(
       String name,
       String version,
@@ -29,7 +33,8 @@ public record CatalogSeed(List<ApiSeed> apis, List<ProductSeed> products, List<A
       String state,
       Integer connectTimeoutMs,
       Integer readTimeoutMs,
-      List<StepSeed> policies) {}
+      List<StepSeed> policies,
+      MeshDestination mesh) {}
 
   /** One policy step: policy id and its config object. */
   public record StepSeed(String policy, JsonObject config) {}

@@ -77,6 +77,20 @@ public class CatalogSeeder {
               : ApiState.valueOf(api.state().toUpperCase(Locale.ROOT)));
       entity.setConnectTimeoutMs(api.connectTimeoutMs());
       entity.setReadTimeoutMs(api.readTimeoutMs());
+      if (api.mesh() != null) {
+        List<String> violations =
+            new ArrayList<>(
+                validator.validate(api.mesh()).stream()
+                    .map(v -> "mesh." + v.getPropertyPath() + " " + v.getMessage())
+                    .sorted()
+                    .toList());
+        api.mesh().routeProblems().forEach(p -> violations.add("mesh." + p));
+        if (!violations.isEmpty()) {
+          throw new IllegalArgumentException(
+              source + ": API '" + api.name() + "': " + String.join("; ", violations));
+        }
+        entity.setMeshJson(api.mesh().toJson());
+      }
       List<ApiSnapshot.PolicyStepSnapshot> steps = new ArrayList<>();
       List<CatalogSeed.StepSeed> policies = api.policies() == null ? List.of() : api.policies();
       for (int i = 0; i < policies.size(); i++) {
