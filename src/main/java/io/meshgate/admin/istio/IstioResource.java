@@ -1,7 +1,9 @@
 package io.meshgate.admin.istio;
 
+import io.meshgate.admin.error.AdminErrors;
 import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.security.AdminCaller;
+import io.meshgate.istio.Drift;
 import io.meshgate.istio.ManifestText;
 import io.meshgate.istio.MeshManifests;
 import io.meshgate.istio.RequestAuthentications;
@@ -13,7 +15,9 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -21,6 +25,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,6 +103,114 @@ public class IstioResource {
             json ? MediaType.APPLICATION_JSON_TYPE : MediaType.valueOf(YAML))
         .header(REVISION_HEADER, compiled.revision())
         .build();
+  }
+
+  /** 413: a drift report's body is larger than {@link #MAX_DRIFT_BYTES}. */
+  public static final String BODY_TOO_LARGE = "BODY_TOO_LARGE";
+
+  /** The largest body the drift report reads. */
+  public static final int MAX_DRIFT_BYTES = 2 * 1024 * 1024;
+
+  /** The media types a drift body may have: YAML in any of its spellings, JSON, plain text. */
+  private static final List<String> DRIFT_TYPES =
+      List.of(
+          YAML,
+          "application/x-yaml",
+          "text/yaml",
+          "text/x-yaml",
+          MediaType.APPLICATION_JSON,
+          MediaType.TEXT_PLAIN);
+
+  /**
+   * {@code POST /admin/v1/istio/drift?namespace=&api=&routing=&jwks=} with the resources applied in
+   * the cluster (YAML or JSON, e.g. {@code kubectl get
+   * requestauthentications,authorizationpolicies, virtualservices,destinationrules -n NS -l
+   * app.kubernetes.io/managed-by=meshgate -o yaml}): what is missing, extra or different, field by
+   * field, against what the catalog compiles to now with the same parameters (see {@link Drift}).
+   * JSON, or lines of text when the caller accepts {@code text/plain} and not JSON. It changes
+   * nothing, so a viewer may ask.
+   */
+  @POST
+  @RolesAllowed(AdminCaller.ADMIN)
+  @Path("drift")
+  @Consumes(MediaType.WILDCARD)
+  @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+  public Response drift(
+      InputStream body,
+      @QueryParam("namespace") String namespace,
+      @QueryParam("api") String api,
+      @QueryParam("routing") String routing,
+      @QueryParam("jwks") String jwks,
+      @Context HttpHeaders request)
+      throws IOException {
+    MediaType type = request.getMediaType();
+    if (type == null
+        || DRIFT_TYPES.stream().noneMatch(t -> MediaType.valueOf(t).isCompatible(type))
+        || (type.getParameters().containsKey("charset")
+            && !"utf-8".equalsIgnoreCase(type.getParameters().get("charset")))) {
+      throw new AdminException(
+          415,
+          AdminErrors.UNSUPPORTED_MEDIA_TYPE,
+          "Send the applied resources as application/yaml or application/json (UTF-8)");
+    }
+    byte[] bytes = body.readNBytes(MAX_DRIFT_BYTES + 1);
+    if (bytes.length > MAX_DRIFT_BYTES) {
+      throw new AdminException(
+          413, BODY_TOO_LARGE, "The body is larger than " + MAX_DRIFT_BYTES + " bytes");
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new AdminException(400, AdminErrors.MALFORMED_BODY, "The body is not valid UTF-8");
+    }
+    List<Map<String, Object>> applied;
+    try {
+      applied = ManifestText.read(text);
+    } catch (IllegalArgumentException e) {
+      throw new AdminException(400, AdminErrors.MALFORMED_BODY, "The body " + e.getMessage());
+    }
+    for (int i = 0; i < applied.size(); i++) {
+      Map<String, Object> doc = applied.get(i);
+      if (!(doc.get("apiVersion") instanceof String)
+          || !(doc.get("kind") instanceof String)
+          || !(doc.get("metadata") instanceof Map<?, ?> metadata)
+          || !(metadata.get("name") instanceof String)) {
+        throw new AdminException(
+            400,
+            AdminErrors.MALFORMED_BODY,
+            "Object "
+                + (i + 1)
+                + " of the body is not a Kubernetes object (apiVersion, kind and metadata.name)");
+      }
+    }
+    Compiled compiled = compile(namespace, api, routing, jwks);
+    Drift.Report report = Drift.compare(compiled.revision(), compiled.documents(), applied);
+    boolean lines = prefersText(request.getAcceptableMediaTypes());
+    return Response.ok(
+            lines ? Drift.text(report) : Drift.json(report).toString(),
+            lines ? MediaType.TEXT_PLAIN_TYPE : MediaType.APPLICATION_JSON_TYPE)
+        .header(REVISION_HEADER, compiled.revision())
+        .build();
+  }
+
+  /** Text only when the caller accepts it before JSON. */
+  static boolean prefersText(List<MediaType> acceptable) {
+    for (MediaType type : acceptable) {
+      if (type.isWildcardType() || type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        return false;
+      }
+      if (type.isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What the catalog compiles to now, and the revision it was read at. */
