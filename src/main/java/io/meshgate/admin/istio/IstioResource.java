@@ -128,7 +128,7 @@ public class IstioResource {
    * app.kubernetes.io/managed-by=meshgate -o yaml}): what is missing, extra or different, field by
    * field, against what the catalog compiles to now with the same parameters (see {@link Drift}).
    * JSON, or lines of text when the caller accepts {@code text/plain} and not JSON. It changes
-   * nothing, so a viewer may ask.
+   * nothing, but like every POST it is an admin's.
    */
   @POST
   @RolesAllowed(AdminCaller.ADMIN)
