@@ -5,25 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.DisallowUnknownKeywordFactory;
-import com.networknt.schema.JsonMetaSchema;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,13 +25,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Checks what {@code kubernetes/} deploys, without a cluster: the kustomize tree renders, every
@@ -52,19 +33,15 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * and the plan routes agree with each other.
  *
  * <p>The CRD bundle is read from the shared folder ({@code meshgate.shared.dir}, else {@code
- * ../shared}), never copied into the project. Two things of the CRDs are not checked here: the CEL
- * rules ({@code x-kubernetes-validations}, evaluated only by an API server) and {@code
- * x-kubernetes-list-type: map} key uniqueness; the assertions on the resources' content cover the
- * rules that matter for meshgate (one JWKS source, an http(s) JWKS URI).
+ * ../shared}), never copied into the project; {@link CrdSchemas} applies its defaults and CEL rules
+ * as an API server would. What it leaves unchecked ({@code x-kubernetes-list-type: map} key
+ * uniqueness) is listed there.
  */
 class KubernetesManifestsTest {
 
   private static final Path PROJECT_DIR =
       Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
   private static final Path KUBERNETES_DIR = PROJECT_DIR.resolve("kubernetes");
-
-  /** Istio's CRD bundle in the shared folder; other Istio tests of this package read it too. */
-  static final String CRD_BUNDLE = "istio/crd-all.gen.yaml";
 
   private static final Set<String> ISTIO_KINDS =
       Set.of("RequestAuthentication", "AuthorizationPolicy", "DestinationRule", "VirtualService");
@@ -132,7 +109,7 @@ class KubernetesManifestsTest {
   Stream<DynamicTest> everyIstioResourceMatchesItsCrdSchema() {
     List<Map<String, Object>> istio = istioDocs(KustomizeTree.render(KUBERNETES_DIR));
     assertThat(istio).as("Istio resources in kubernetes/").isNotEmpty();
-    CrdSchemas crds = CrdSchemas.load(CRD_BUNDLE);
+    CrdSchemas crds = CrdSchemas.load(CrdSchemas.ISTIO);
     return istio.stream()
         .map(
             doc ->
@@ -294,7 +271,7 @@ class KubernetesManifestsTest {
               hosts: [reviews]
               http: notalist
             """);
-    assertThat(CrdSchemas.load(CRD_BUNDLE).validate(broken))
+    assertThat(CrdSchemas.load(CrdSchemas.ISTIO).validate(broken))
         .anySatisfy(m -> assertThat(m).contains("http"));
   }
 
@@ -309,7 +286,7 @@ class KubernetesManifestsTest {
             spec:
               action: PERMIT
             """);
-    assertThat(CrdSchemas.load(CRD_BUNDLE).validate(broken))
+    assertThat(CrdSchemas.load(CrdSchemas.ISTIO).validate(broken))
         .anySatisfy(m -> assertThat(m).contains("action"));
   }
 
@@ -326,7 +303,7 @@ class KubernetesManifestsTest {
                 - issuer: https://issuer.example
                   forwardOrignalToken: false
             """);
-    assertThat(CrdSchemas.load(CRD_BUNDLE).validate(broken))
+    assertThat(CrdSchemas.load(CrdSchemas.ISTIO).validate(broken))
         .anySatisfy(m -> assertThat(m).contains("forwardOrignalToken"));
   }
 
@@ -340,7 +317,7 @@ class KubernetesManifestsTest {
             metadata: {name: reviews, namespace: bookinfo}
             spec: {hosts: [reviews]}
             """);
-    CrdSchemas crds = CrdSchemas.load(CRD_BUNDLE);
+    CrdSchemas crds = CrdSchemas.load(CrdSchemas.ISTIO);
     assertThatThrownBy(() -> crds.validate(unknownVersion))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("v9");
@@ -445,53 +422,6 @@ class KubernetesManifestsTest {
         .findFirst();
   }
 
-  /** YAML read the way kubectl reads it (YAML 1.1 scalars, no duplicate keys, no timestamps). */
-  static final class Yamls {
-    private Yamls() {}
-
-    private static Yaml yaml() {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      options.setCodePointLimit(8 * 1024 * 1024); // the CRD bundle is ~1 MB
-      // Kubernetes' YAML reader keeps "2026-01-01" a string; SnakeYAML would make it a Date.
-      Resolver noTimestamps =
-          new Resolver() {
-            @Override
-            protected void addImplicitResolvers() {
-              addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO");
-              addImplicitResolver(Tag.INT, INT, "-+0123456789");
-              addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
-              addImplicitResolver(Tag.MERGE, MERGE, "<");
-              addImplicitResolver(Tag.NULL, NULL, "~nN\0");
-              addImplicitResolver(Tag.NULL, EMPTY, null);
-            }
-          };
-      DumperOptions dumper = new DumperOptions();
-      return new Yaml(
-          new SafeConstructor(options), new Representer(dumper), dumper, options, noTimestamps);
-    }
-
-    /** Every non-empty document of a multi-document stream; each must be a mapping. */
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> loadAll(String text) {
-      List<Map<String, Object>> docs = new ArrayList<>();
-      for (Object doc : yaml().loadAll(text)) {
-        if (doc == null) {
-          continue; // an empty document (only comments, or a stray ---), as kubectl skips it
-        }
-        assertThat(doc).as("a YAML document").isInstanceOf(Map.class);
-        docs.add((Map<String, Object>) doc);
-      }
-      return docs;
-    }
-
-    static Map<String, Object> loadOne(String text) {
-      List<Map<String, Object>> docs = loadAll(text);
-      assertThat(docs).hasSize(1);
-      return docs.get(0);
-    }
-  }
-
   /**
    * Renders a kustomization the way kustomize does for the subset meshgate uses: {@code resources:}
    * entries, each a file (multi-document YAML) or a directory holding its own kustomization,
@@ -594,243 +524,6 @@ class KubernetesManifestsTest {
       } catch (IOException e) {
         throw new AssertionError("cannot read " + file, e);
       }
-    }
-  }
-
-  /**
-   * The Istio CRDs' {@code openAPIV3Schema}s, turned into strict JSON Schema (draft 4, the dialect
-   * OpenAPI 3.0 schemas derive from) and applied to whole documents.
-   *
-   * <p>The translation is explicit about every keyword the bundle uses and fails on any other, so a
-   * new CRD feature cannot be skipped unnoticed:
-   *
-   * <ul>
-   *   <li>objects with {@code properties} and no {@code additionalProperties} get {@code
-   *       additionalProperties: false} (strict field validation), except where {@code
-   *       x-kubernetes-preserve-unknown-fields} allows anything;
-   *   <li>{@code nullable: true} adds {@code "null"} to the allowed types;
-   *   <li>{@code x-kubernetes-int-or-string} fields already carry {@code anyOf: [integer, string]}
-   *       in the bundle; one without it gets that {@code anyOf};
-   *   <li>{@code x-kubernetes-list-type: set} becomes {@code uniqueItems};
-   *   <li>{@code oneOf}/{@code anyOf}/{@code not} with {@code required} (Istio's "at most one of
-   *       these fields") are standard JSON Schema and kept as they are;
-   *   <li>the root gets what the API server adds to every CRD schema: {@code apiVersion}, {@code
-   *       kind} and {@code metadata} (limited to the fields a shipped manifest sets).
-   * </ul>
-   */
-  static final class CrdSchemas {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Path, CrdSchemas> LOADED = new HashMap<>();
-
-    /** Keywords copied unchanged: their JSON Schema draft 4 meaning is the OpenAPI one. */
-    private static final Set<String> PLAIN_KEYWORDS =
-        Set.of(
-            "type",
-            "format",
-            "description",
-            "title",
-            "default",
-            "enum",
-            "required",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-            "minLength",
-            "maxLength",
-            "pattern",
-            "minItems",
-            "maxItems",
-            "uniqueItems",
-            "minProperties",
-            "maxProperties");
-
-    private static final String OBJECT_META =
-        """
-        {"type": "object", "additionalProperties": false, "required": ["name"],
-         "properties": {
-           "name": {"type": "string", "minLength": 1, "maxLength": 253,
-                    "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},
-           "namespace": {"type": "string", "maxLength": 63,
-                         "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},
-           "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-           "annotations": {"type": "object", "additionalProperties": {"type": "string"}}}}
-        """;
-
-    private final Map<String, Map<String, Object>> crdByGroupKind;
-    private final Map<String, JsonSchema> compiled = new HashMap<>();
-    private final JsonSchemaFactory factory;
-
-    private CrdSchemas(Map<String, Map<String, Object>> crdByGroupKind) {
-      this.crdByGroupKind = crdByGroupKind;
-      // Draft 4 with every keyword known: a keyword the translation let through by mistake
-      // makes schema loading fail instead of being ignored as an annotation.
-      JsonMetaSchema strictV4 =
-          JsonMetaSchema.builder(JsonMetaSchema.getV4())
-              .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
-              .build();
-      this.factory =
-          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, b -> b.metaSchema(strictV4));
-    }
-
-    /**
-     * The schemas of the bundle at {@code relative} in the shared folder; without it the calling
-     * test is skipped (failed under {@code CI=true}), see {@link SharedFolder}.
-     */
-    static synchronized CrdSchemas load(String relative) {
-      Path bundle =
-          SharedFolder.require(
-              relative,
-              "Istio's CRD bundle (crd-all.gen.yaml of an Istio release, manifests/charts/base/files)");
-      return LOADED.computeIfAbsent(bundle, CrdSchemas::read);
-    }
-
-    private static CrdSchemas read(Path bundle) {
-      Map<String, Map<String, Object>> byGroupKind = new HashMap<>();
-      for (Map<String, Object> doc : Yamls.loadAll(KustomizeTree.read(bundle))) {
-        if ("CustomResourceDefinition".equals(doc.get("kind"))) {
-          byGroupKind.put(str(doc, "spec.group") + "/" + str(doc, "spec.names.kind"), doc);
-        }
-      }
-      assertThat(byGroupKind).as("CRDs in %s", bundle).isNotEmpty();
-      return new CrdSchemas(byGroupKind);
-    }
-
-    /** The validation messages for one document; empty when it is valid. */
-    synchronized List<String> validate(Map<String, Object> doc) {
-      String apiVersion = (String) doc.get("apiVersion");
-      String kind = (String) doc.get("kind");
-      JsonSchema schema =
-          compiled.computeIfAbsent(apiVersion + "/" + kind, k -> compile(apiVersion, kind));
-      Set<ValidationMessage> messages = schema.validate(JSON.valueToTree(doc));
-      return messages.stream()
-          .map(ValidationMessage::getMessage) // "<JSON pointer>: <what is wrong>"
-          .sorted(Comparator.naturalOrder())
-          .toList();
-    }
-
-    private JsonSchema compile(String apiVersion, String kind) {
-      String group = group(apiVersion);
-      String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-      Map<String, Object> crd = crdByGroupKind.get(group + "/" + kind);
-      if (crd == null) {
-        throw new AssertionError(
-            "no CRD for " + group + " " + kind + " in " + SharedFolder.dir().resolve(CRD_BUNDLE));
-      }
-      Map<String, Object> versionEntry =
-          list(crd, "spec.versions").stream()
-              .filter(v -> version.equals(v.get("name")))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "the "
-                              + kind
-                              + " CRD defines no version "
-                              + version
-                              + " ("
-                              + apiVersion
-                              + ")"));
-      if (!Boolean.TRUE.equals(versionEntry.get("served"))) {
-        throw new AssertionError(apiVersion + " " + kind + " is not served by the CRD");
-      }
-
-      ObjectNode root = translate(map(versionEntry, "schema.openAPIV3Schema"), "$");
-      ObjectNode properties = (ObjectNode) root.get("properties");
-      properties.putObject("apiVersion").put("type", "string").putArray("enum").add(apiVersion);
-      properties.putObject("kind").put("type", "string").putArray("enum").add(kind);
-      try {
-        properties.set("metadata", JSON.readTree(OBJECT_META));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      ArrayNode required =
-          root.has("required") ? (ArrayNode) root.get("required") : root.putArray("required");
-      required.add("apiVersion").add("kind").add("metadata");
-
-      SchemaValidatorsConfig config =
-          SchemaValidatorsConfig.builder().typeLoose(false).formatAssertionsEnabled(true).build();
-      return factory.getSchema(root, config);
-    }
-
-    /** One OpenAPI v3 structural schema node (and its children) to JSON Schema draft 4. */
-    @SuppressWarnings("unchecked")
-    static ObjectNode translate(Map<String, Object> node, String at) {
-      ObjectNode out = JSON.createObjectNode();
-      boolean preserveUnknown = false;
-      boolean intOrString = false;
-      boolean nullable = false;
-      for (Map.Entry<String, Object> e : node.entrySet()) {
-        String key = e.getKey();
-        Object value = e.getValue();
-        switch (key) {
-          case "properties" -> {
-            ObjectNode properties = out.putObject("properties");
-            ((Map<String, Object>) value)
-                .forEach(
-                    (name, sub) ->
-                        properties.set(
-                            name, translate((Map<String, Object>) sub, at + "." + name)));
-          }
-          case "additionalProperties" ->
-              out.set(
-                  key,
-                  value instanceof Map<?, ?> sub
-                      ? translate((Map<String, Object>) sub, at + ".*")
-                      : JSON.valueToTree(value));
-          case "items" -> out.set(key, translate((Map<String, Object>) value, at + "[]"));
-          case "allOf", "anyOf", "oneOf" -> {
-            ArrayNode alternatives = out.putArray(key);
-            for (Object sub : (List<Object>) value) {
-              alternatives.add(translate((Map<String, Object>) sub, at + "/" + key));
-            }
-          }
-          case "not" -> out.set(key, translate((Map<String, Object>) value, at + "/not"));
-          case "nullable" -> nullable = Boolean.TRUE.equals(value);
-          case "x-kubernetes-preserve-unknown-fields" ->
-              preserveUnknown = Boolean.TRUE.equals(value);
-          case "x-kubernetes-int-or-string" -> intOrString = Boolean.TRUE.equals(value);
-          case "x-kubernetes-list-type" -> {
-            if ("set".equals(value)) {
-              out.put("uniqueItems", true);
-            }
-            // "atomic" and "map" only steer server-side apply merging; a map list's key
-            // uniqueness is not expressible in draft 4 and is left unchecked.
-          }
-          case "x-kubernetes-list-map-keys", "x-kubernetes-validations" -> {
-            // Merge keys and CEL rules: evaluated by an API server only (see the class Javadoc).
-          }
-          default -> {
-            if (!PLAIN_KEYWORDS.contains(key)) {
-              throw new AssertionError(
-                  "CRD schema keyword `" + key + "` at " + at + " is not understood by this test");
-            }
-            out.set(key, JSON.valueToTree(value));
-          }
-        }
-      }
-      if (out.has("properties") && !out.has("additionalProperties") && !preserveUnknown) {
-        out.put("additionalProperties", false);
-      }
-      if (intOrString && !out.has("type") && !out.has("anyOf")) {
-        out.putArray("anyOf")
-            .add(JSON.createObjectNode().put("type", "integer"))
-            .add(JSON.createObjectNode().put("type", "string"));
-      }
-      if (nullable) {
-        if (out.get("type") != null && out.get("type").isTextual()) {
-          String type = out.get("type").asText();
-          out.putArray("type").add(type).add("null");
-        }
-        if (out.get("anyOf") instanceof ArrayNode anyOf) {
-          anyOf.add(JSON.createObjectNode().put("type", "null"));
-        }
-        if (out.get("enum") instanceof ArrayNode values) {
-          values.addNull();
-        }
-      }
-      return out;
     }
   }
 }

@@ -34,10 +34,7 @@ class RequestAuthenticationsTest {
         RequestAuthentications.render(
             "meshgate-jwt", "bookinfo", ISSUER, RequestAuthentications.KeySource.INLINE, URI, JWKS);
 
-    assertThat(
-            KubernetesManifestsTest.CrdSchemas.load(KubernetesManifestsTest.CRD_BUNDLE)
-                .validate(asMap(ra)))
-        .isEmpty();
+    assertThat(CrdSchemas.load(CrdSchemas.ISTIO).validate(asMap(ra))).isEmpty();
     JsonObject rule = rule(ra);
     assertThat(rule.getString("issuer")).isEqualTo(ISSUER);
     assertThat(rule.containsKey("jwksUri")).isFalse();
@@ -58,10 +55,7 @@ class RequestAuthenticationsTest {
             URI,
             JWKS);
 
-    assertThat(
-            KubernetesManifestsTest.CrdSchemas.load(KubernetesManifestsTest.CRD_BUNDLE)
-                .validate(asMap(ra)))
-        .isEmpty();
+    assertThat(CrdSchemas.load(CrdSchemas.ISTIO).validate(asMap(ra))).isEmpty();
     assertThat(rule(ra).getString("jwksUri")).isEqualTo(URI);
     assertThat(rule(ra).containsKey("jwks")).isFalse();
   }
@@ -75,9 +69,6 @@ class RequestAuthenticationsTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) doc.get("spec");
     spec.put("jwtRule", spec.remove("jwtRules"));
-    assertThat(
-            KubernetesManifestsTest.CrdSchemas.load(KubernetesManifestsTest.CRD_BUNDLE)
-                .validate(doc))
-        .isNotEmpty();
+    assertThat(CrdSchemas.load(CrdSchemas.ISTIO).validate(doc)).isNotEmpty();
   }
 }
