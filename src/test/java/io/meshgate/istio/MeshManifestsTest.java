@@ -124,9 +124,9 @@ class MeshManifestsTest {
       }
       String bundle =
           apiVersion.startsWith("gateway.networking.k8s.io/")
-              ? "gateway-api/standard-crds-v1.6.1.yaml"
-              : KubernetesManifestsTest.CRD_BUNDLE;
-      assertThat(KubernetesManifestsTest.CrdSchemas.load(bundle).validate(doc))
+              ? CrdSchemas.GATEWAY_API
+              : CrdSchemas.ISTIO;
+      assertThat(CrdSchemas.load(bundle).validate(doc))
           .as("%s %s", doc.get("kind"), ((Map<?, ?>) doc.get("metadata")).get("name"))
           .isEmpty();
     }
