@@ -484,13 +484,17 @@ public final class MeshManifests {
                 header.put("value", plan);
                 Map<String, Object> rule = new LinkedHashMap<>();
                 rule.put("name", "plan-" + plan);
-                rule.put("matches", List.of(Map.of("headers", List.of(header))));
+                Map<String, Object> match = new LinkedHashMap<>();
+                match.put("path", anyPath());
+                match.put("headers", List.of(header));
+                rule.put("matches", List.of(match));
                 rule.put("backendRefs", backendRefs(d, route));
                 rules.add(rule);
               });
     }
     Map<String, Object> fallback = new LinkedHashMap<>();
     fallback.put("name", "default");
+    fallback.put("matches", List.of(Map.of("path", anyPath())));
     fallback.put("backendRefs", backendRefs(d, d.defaultRoute()));
     rules.add(fallback);
     Map<String, Object> parent = new LinkedHashMap<>();
@@ -504,15 +508,26 @@ public final class MeshManifests {
     return resource(GATEWAY_API, "HTTPRoute", metadata(name(d), d.namespace(), base), spec);
   }
 
+  /**
+   * The Gateway API's default match. Written out, like every schema default, because the API server
+   * stores it: what {@code kubectl get} returns then equals what was compiled.
+   */
+  private static Map<String, Object> anyPath() {
+    Map<String, Object> path = new LinkedHashMap<>();
+    path.put("type", "PathPrefix");
+    path.put("value", "/");
+    return path;
+  }
+
   private static List<Object> backendRefs(MeshDestination d, List<Backend> route) {
     List<Object> out = new ArrayList<>();
     for (Backend b : route) {
       Map<String, Object> ref = new LinkedHashMap<>();
+      ref.put("group", "");
+      ref.put("kind", "Service");
       ref.put("name", versionServiceName(d, b.subset()));
       ref.put("port", d.port());
-      if (route.size() > 1) {
-        ref.put("weight", b.weight());
-      }
+      ref.put("weight", route.size() > 1 ? b.weight() : 1);
       out.add(ref);
     }
     return out;
