@@ -71,6 +71,18 @@ public class GatewayMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers {@code meshgate_catalog_revision}: the catalog revision this replica has caught up
+   * with (compare replicas, or with the database, to see how far behind one is).
+   */
+  public void catalogRevision(LongSupplier revision) {
+    GaugeWithCallback.builder()
+        .name("meshgate_catalog_revision")
+        .help("Catalog revision this replica's caches reflect")
+        .callback(cb -> cb.call(revision.getAsLong()))
+        .register(registry);
+  }
+
   public Counter limiterFallback() {
     return limiterFallback;
   }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
+import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.catalog.runtime.PlanSnapshot;
 import io.meshgate.chain.EndUser;
 import io.meshgate.metrics.GatewayMetrics;
@@ -57,6 +58,7 @@ public class TokenService {
   @Inject Clock clock;
 
   @Inject GatewayMetrics metrics;
+  @Inject CatalogCache catalog;
 
   @Inject
   @ConfigProperty(name = "meshgate.token.refresh-before-seconds", defaultValue = "60")
@@ -139,6 +141,23 @@ public class TokenService {
       String audience,
       EndUser endUser,
       Set<String> tokenScopes) {
+    return tokenFor(app, api, plan, audience, endUser, tokenScopes, -1);
+  }
+
+  /**
+   * As above, for a request that took the catalog's eviction generation before it read {@code app},
+   * {@code api} and {@code plan} ({@code -1}: unknown). If an eviction ran since, the snapshots may
+   * be stale: the token is used for this call but not cached, so an evicted app's token is gone
+   * even when a call admitted just before the change was still minting one.
+   */
+  public String tokenFor(
+      AppSnapshot app,
+      ApiSnapshot api,
+      PlanSnapshot plan,
+      String audience,
+      EndUser endUser,
+      Set<String> tokenScopes,
+      long catalogGeneration) {
     String scope = scope(plan, tokenScopes);
     Key key = new Key(app.id(), api.id(), plan.id(), plan.productId(), audience, endUser, scope);
     Instant now = clock.instant();
@@ -150,21 +169,29 @@ public class TokenService {
       return cached.token;
     }
     long seen = evictions.get();
+    Minted[] minted = new Minted[1];
     String token =
         cache
             .asMap()
             .compute(
                 key,
-                (k, current) ->
-                    current != null
-                            && now.isBefore(current.refreshAt)
-                            && current.kid.equals(keys.active().kid())
-                        ? current
-                        : mint(app, plan, audience, endUser, scope, now))
+                (k, current) -> {
+                  if (current != null
+                      && now.isBefore(current.refreshAt)
+                      && current.kid.equals(keys.active().kid())) {
+                    return current;
+                  }
+                  minted[0] = mint(app, plan, audience, endUser, scope, now);
+                  return minted[0];
+                })
             .token;
-    if (evictions.get() != seen) {
+    if (minted[0] != null
+        && (evictions.get() != seen
+            || (catalogGeneration >= 0
+                && catalog != null
+                && catalog.generation() != catalogGeneration))) {
       // Minted from snapshots read before a change that is being evicted: not kept.
-      cache.invalidate(key);
+      cache.asMap().remove(key, minted[0]);
     }
     return token;
   }

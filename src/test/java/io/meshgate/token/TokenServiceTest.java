@@ -207,6 +207,24 @@ class TokenServiceTest {
   }
 
   @Test
+  void aTokenMintedFromSnapshotsReadBeforeAnEvictionIsUsedButNotKept() {
+    io.meshgate.catalog.runtime.FakeCatalog catalog = new io.meshgate.catalog.runtime.FakeCatalog();
+    service.catalog = catalog.cache();
+    long before = catalog.cache().generation();
+    catalog.cache().evictApp(app.id(), app.clientId()); // while the call was under way
+
+    String stale = service.tokenFor(app, api, gold, "orders", null, null, before);
+    String fresh =
+        service.tokenFor(app, api, gold, "orders", null, null, catalog.cache().generation());
+    String cached =
+        service.tokenFor(app, api, gold, "orders", null, null, catalog.cache().generation());
+
+    assertThat(fresh).isNotEqualTo(stale);
+    assertThat(cached).isEqualTo(fresh);
+    assertThat(service.signatures()).isEqualTo(2);
+  }
+
+  @Test
   void aPlanTtlAboveTheCapIsClampedToIt() throws Exception {
     PlanSnapshot day = new PlanSnapshot(7L, "day", PRODUCT, "retail", List.of(), 86_400);
 

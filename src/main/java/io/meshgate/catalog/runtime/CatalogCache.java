@@ -34,9 +34,11 @@ public class CatalogCache {
   private Cache<String, Optional<AppSnapshot>> appsByClientId;
 
   /**
-   * Bumped before every eviction. A load that overlapped one may have read the catalog before the
-   * change committed, and a pass over the entries cannot see an entry still being loaded: such a
-   * load is used for its own request but not kept (see {@link #keepIfCurrent}).
+   * Bumped before and after every eviction. A load that overlapped one may have read the catalog
+   * before the change committed, and a pass over the entries cannot see an entry still being
+   * loaded: such a load is used for its own request but not kept (see {@link #keepIfCurrent}). A
+   * request that read snapshots while the generation moved may also have minted a token from them:
+   * the token cache does not keep it either ({@link #generation()}).
    */
   private final java.util.concurrent.atomic.AtomicLong evictions =
       new java.util.concurrent.atomic.AtomicLong();
@@ -92,6 +94,15 @@ public class CatalogCache {
         appsByClientId, clientId, appsByClientId.get(clientId, reader::appByClientId), seen);
   }
 
+  /**
+   * The eviction generation now. A request takes it before it reads any snapshot; if it differs
+   * when the request caches something derived from them (a minted token), an eviction ran in
+   * between and what was derived may be stale.
+   */
+  public long generation() {
+    return evictions.get();
+  }
+
   /** Returns {@code value}, forgetting its entry when an eviction ran while it was read. */
   private <K, V> V keepIfCurrent(Cache<K, V> cache, K key, V value, long seen) {
     if (evictions.get() != seen) {
@@ -117,6 +128,7 @@ public class CatalogCache {
       appsByClientId.asMap().values().removeIf(a -> a.isPresent() && a.get().id() == appId);
     }
     credentials.asMap().values().removeIf(c -> c.isPresent() && c.get().appId() == appId);
+    evictions.incrementAndGet();
   }
 
   /** Evicts every app subscribed to this plan (their snapshots hold the plan's settings). */
@@ -131,9 +143,11 @@ public class CatalogCache {
 
   /** Forgets the published APIs (one list, reloaded by the next request). */
   public void evictApis() {
+    evictions.incrementAndGet();
     synchronized (this) {
       apis = null;
     }
+    evictions.incrementAndGet();
   }
 
   private void evictAppsWhere(java.util.function.Predicate<SubscriptionSnapshot> affected) {
@@ -142,6 +156,7 @@ public class CatalogCache {
         a -> a.isPresent() && a.get().subscriptions().stream().anyMatch(affected);
     appsById.asMap().values().removeIf(stale);
     appsByClientId.asMap().values().removeIf(stale);
+    evictions.incrementAndGet();
   }
 
   /** Drops every snapshot; the next request reloads what it needs. */
@@ -153,5 +168,6 @@ public class CatalogCache {
     credentials.invalidateAll();
     appsById.invalidateAll();
     appsByClientId.invalidateAll();
+    evictions.incrementAndGet();
   }
 }

@@ -5,6 +5,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.meshgate.metrics.GatewayMetrics;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -53,6 +55,7 @@ public class CatalogSync {
   @Resource ManagedScheduledExecutorService scheduler;
 
   @Inject CatalogChanges changes;
+  @Inject GatewayMetrics metrics;
 
   @Inject
   @ConfigProperty(name = "meshgate.catalog.poll-interval-ms", defaultValue = "1000")
@@ -75,6 +78,11 @@ public class CatalogSync {
   private RedisClient redis;
   private StatefulRedisPubSubConnection<String, String> subscription;
   private StatefulRedisConnection<String, String> publisher;
+
+  @PostConstruct
+  void init() {
+    metrics.catalogRevision(() -> seenRevision);
+  }
 
   /**
    * Starts polling and, when configured, the Redis subscription.
