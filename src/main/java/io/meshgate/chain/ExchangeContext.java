@@ -30,6 +30,7 @@ public final class ExchangeContext {
   private String requestId;
   private java.util.Set<String> tokenScopes;
   private EndUser endUser;
+  private long catalogGeneration = -1;
 
   /**
    * @param upstreamPath the request path below the API's base path, raw (still percent-encoded)
@@ -175,5 +176,17 @@ public final class ExchangeContext {
 
   public void endUser(EndUser endUser) {
     this.endUser = endUser;
+  }
+
+  /**
+   * The catalog cache's eviction generation taken before this request read any snapshot, or {@code
+   * -1} when unknown: what it derives from them is cached only if no eviction ran since.
+   */
+  public long catalogGeneration() {
+    return catalogGeneration;
+  }
+
+  public void catalogGeneration(long generation) {
+    this.catalogGeneration = generation;
   }
 }

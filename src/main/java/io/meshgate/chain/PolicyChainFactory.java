@@ -81,6 +81,11 @@ public class PolicyChainFactory {
     return factory.create(configReader.read(json, factory.configType()));
   }
 
+  /** Forgets one API's chain (the API changed or is gone). */
+  public void evict(long apiId) {
+    chains.remove(apiId);
+  }
+
   /** Forgets every built chain. */
   public void invalidateAll() {
     chains.clear();

@@ -1,6 +1,7 @@
 package io.meshgate.facade;
 
 import io.meshgate.catalog.DatabaseOutage;
+import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.chain.ExchangeContext;
 import io.meshgate.chain.HeaderList;
 import io.meshgate.chain.InvalidPolicyConfigException;
@@ -51,6 +52,7 @@ public class Gateway {
   public static final String REQUEST_BODY_MALFORMED = "REQUEST_BODY_MALFORMED";
 
   @Inject ApiResolver resolver;
+  @Inject CatalogCache catalog;
   @Inject PolicyChainFactory chains;
   @Inject UpstreamClient upstream;
   @Inject GatewayHeaders gatewayHeaders;
@@ -103,6 +105,7 @@ public class Gateway {
     try {
       HeaderList requestHeaders = readHeaders(req);
       requestId = gatewayHeaders.requestIdOf(requestHeaders);
+      long catalogGeneration = catalog.generation(); // before the first snapshot is read
       ApiResolver.Route route = resolver.resolve(canonicalPath, req.getRequestURI());
       if (route == null) {
         send(
@@ -143,6 +146,7 @@ public class Gateway {
               requestHeaders,
               upstreamHeaders);
       exchange.requestId(requestId);
+      exchange.catalogGeneration(catalogGeneration);
 
       long length = req.getContentLengthLong();
       if (length > maxRequestBytes) {

@@ -1,6 +1,7 @@
 package io.meshgate.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -8,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's metrics: meshgate's counters and the JVM's (memory, GC, threads, class loading,
@@ -22,6 +24,7 @@ public class GatewayMetrics {
   private Counter limiterFallback;
   private Counter limiterUnavailable;
   private Counter limiterStoreErrors;
+  private Counter catalogCacheDrops;
 
   @PostConstruct
   public void init() {
@@ -39,6 +42,11 @@ public class GatewayMetrics {
     limiterStoreErrors =
         counter(
             "meshgate_limiter_store_errors", "Failed or slow calls to the limiter store (Redis)");
+    catalogCacheDrops =
+        counter(
+            "meshgate_catalog_cache_drops",
+            "Times this replica dropped every cached snapshot and token because it could not tell"
+                + " what a catalog change touched");
     JvmMetrics.builder().register(registry);
   }
 
@@ -48,6 +56,31 @@ public class GatewayMetrics {
 
   public Counter tokenSignatures() {
     return tokenSignatures;
+  }
+
+  public Counter catalogCacheDrops() {
+    return catalogCacheDrops;
+  }
+
+  /** Registers {@code meshgate_token_cache_entries}: gateway tokens this replica holds now. */
+  public void tokenCacheSize(LongSupplier entries) {
+    GaugeWithCallback.builder()
+        .name("meshgate_token_cache_entries")
+        .help("Gateway tokens cached on this replica (signed, not yet evicted or expired)")
+        .callback(cb -> cb.call(entries.getAsLong()))
+        .register(registry);
+  }
+
+  /**
+   * Registers {@code meshgate_catalog_revision}: the catalog revision this replica has caught up
+   * with (compare replicas, or with the database, to see how far behind one is).
+   */
+  public void catalogRevision(LongSupplier revision) {
+    GaugeWithCallback.builder()
+        .name("meshgate_catalog_revision")
+        .help("Catalog revision this replica's caches reflect")
+        .callback(cb -> cb.call(revision.getAsLong()))
+        .register(registry);
   }
 
   public Counter limiterFallback() {

@@ -164,7 +164,7 @@ public class Startup {
       catalog.invalidateAll();
       catalog.publishedApis();
       String installation = installationId();
-      sync.start();
+      sync.start(installation);
       keySync.start();
       autoRotation.start();
       limiter.start(installation);

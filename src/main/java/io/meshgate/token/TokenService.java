@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
+import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.catalog.runtime.PlanSnapshot;
 import io.meshgate.chain.EndUser;
 import io.meshgate.metrics.GatewayMetrics;
@@ -11,11 +12,15 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
@@ -25,6 +30,11 @@ import org.jose4j.jwt.NumericDate;
  * before they expire: on a cache hit no signature is computed. A token is re-minted when less than
  * a fifth of its lifetime (at most {@code meshgate.token.refresh-before-seconds}) is left, so the
  * mesh never receives a token about to expire in flight.
+ *
+ * <p>A token lives the plan's TTL, but never longer than {@code meshgate.token.max-ttl}: that is
+ * the longest the mesh can accept the last token of a caller the gateway has since refused. A
+ * catalog change evicts the tokens of the app, plan, product or API it touched ({@link #evictApp}
+ * and friends), so the gateway stops sending them at once; other apps keep theirs.
  */
 @ApplicationScoped
 public class TokenService {
@@ -34,12 +44,21 @@ public class TokenService {
   public static final String CLAIM_SCOPE = "scope";
   public static final String CLAIM_ACT = "act";
 
+  /** Default of {@code meshgate.token.max-ttl}. */
+  public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(5);
+
+  /** A cap shorter than this would make a token expire while the mesh is still routing it. */
+  static final Duration MIN_MAX_TTL = Duration.ofSeconds(30);
+
+  private static final Logger LOG = Logger.getLogger(TokenService.class.getName());
+
   @Inject SigningKeys keys;
   @Inject GatewaySigner signer;
   @Inject Issuer issuer;
   @Inject Clock clock;
 
   @Inject GatewayMetrics metrics;
+  @Inject CatalogCache catalog;
 
   @Inject
   @ConfigProperty(name = "meshgate.token.refresh-before-seconds", defaultValue = "60")
@@ -53,6 +72,15 @@ public class TokenService {
   @ConfigProperty(name = "meshgate.token.end-user-cache-size", defaultValue = "100000")
   long endUserCacheSize;
 
+  @Inject
+  @ConfigProperty(name = "meshgate.token.max-ttl", defaultValue = "PT5M")
+  String maxTtlSetting;
+
+  private long maxTtlSeconds = DEFAULT_MAX_TTL.toSeconds();
+
+  /** Bumped before every eviction; a token minted while one ran is used but not kept. */
+  private final AtomicLong evictions = new AtomicLong();
+
   private Cache<Key, Minted> cache;
 
   /** Tokens made on behalf of end users: one per person, so kept apart and smaller. */
@@ -62,6 +90,34 @@ public class TokenService {
   void init() {
     cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
     endUserCache = Caffeine.newBuilder().maximumSize(endUserCacheSize).build();
+    maxTtlSeconds = maxTtl(maxTtlSetting).toSeconds();
+    metrics.tokenCacheSize(() -> cache.estimatedSize() + endUserCache.estimatedSize());
+  }
+
+  /**
+   * The cap as configured: an ISO-8601 duration or whole seconds, at least {@link #MIN_MAX_TTL}. A
+   * bad value is logged and the default used, so a typo never leaves tokens uncapped.
+   */
+  static Duration maxTtl(String setting) {
+    if (setting == null || setting.isBlank()) {
+      return DEFAULT_MAX_TTL;
+    }
+    try {
+      Duration d = KeySettings.parse("MESHGATE_TOKEN_MAX_TTL", setting);
+      if (d.compareTo(MIN_MAX_TTL) < 0) {
+        throw new IllegalStateException(
+            "MESHGATE_TOKEN_MAX_TTL must be at least " + MIN_MAX_TTL + " (was '" + setting + "')");
+      }
+      return d;
+    } catch (IllegalStateException e) {
+      LOG.severe("MESHGATE-CONFIG: " + e.getMessage() + "; using " + DEFAULT_MAX_TTL);
+      return DEFAULT_MAX_TTL;
+    }
+  }
+
+  /** The longest lifetime of a mesh token, in seconds ({@code meshgate.token.max-ttl}). */
+  public long maxTtlSeconds() {
+    return maxTtlSeconds;
   }
 
   /** A valid token for this call, from the cache when one is fresh enough. */
@@ -85,8 +141,25 @@ public class TokenService {
       String audience,
       EndUser endUser,
       Set<String> tokenScopes) {
+    return tokenFor(app, api, plan, audience, endUser, tokenScopes, -1);
+  }
+
+  /**
+   * As above, for a request that took the catalog's eviction generation before it read {@code app},
+   * {@code api} and {@code plan} ({@code -1}: unknown). If an eviction ran since, the snapshots may
+   * be stale: the token is used for this call but not cached, so an evicted app's token is gone
+   * even when a call admitted just before the change was still minting one.
+   */
+  public String tokenFor(
+      AppSnapshot app,
+      ApiSnapshot api,
+      PlanSnapshot plan,
+      String audience,
+      EndUser endUser,
+      Set<String> tokenScopes,
+      long catalogGeneration) {
     String scope = scope(plan, tokenScopes);
-    Key key = new Key(app.id(), api.id(), plan.id(), audience, endUser, scope);
+    Key key = new Key(app.id(), api.id(), plan.id(), plan.productId(), audience, endUser, scope);
     Instant now = clock.instant();
     Cache<Key, Minted> cache = endUser == null ? this.cache : endUserCache;
     Minted cached = cache.getIfPresent(key);
@@ -95,17 +168,32 @@ public class TokenService {
         && cached.kid.equals(keys.active().kid())) {
       return cached.token;
     }
-    return cache
-        .asMap()
-        .compute(
-            key,
-            (k, current) ->
-                current != null
-                        && now.isBefore(current.refreshAt)
-                        && current.kid.equals(keys.active().kid())
-                    ? current
-                    : mint(app, plan, audience, endUser, scope, now))
-        .token;
+    long seen = evictions.get();
+    Minted[] minted = new Minted[1];
+    String token =
+        cache
+            .asMap()
+            .compute(
+                key,
+                (k, current) -> {
+                  if (current != null
+                      && now.isBefore(current.refreshAt)
+                      && current.kid.equals(keys.active().kid())) {
+                    return current;
+                  }
+                  minted[0] = mint(app, plan, audience, endUser, scope, now);
+                  return minted[0];
+                })
+            .token;
+    if (minted[0] != null
+        && (evictions.get() != seen
+            || (catalogGeneration >= 0
+                && catalog != null
+                && catalog.generation() != catalogGeneration))) {
+      // Minted from snapshots read before a change that is being evicted: not kept.
+      cache.asMap().remove(key, minted[0]);
+    }
+    return token;
   }
 
   /** Signatures computed since start (also exported as {@code meshgate_token_signatures_total}). */
@@ -113,8 +201,39 @@ public class TokenService {
     return (long) metrics.tokenSignatures().get();
   }
 
-  /** Forgets every cached token, e.g. after a plan or key change. */
+  /** Forgets the tokens of one app (its state, keys or subscriptions changed). */
+  public void evictApp(long appId) {
+    evictWhere(k -> k.appId == appId);
+  }
+
+  /** Forgets the tokens minted for one plan (its scopes, TTL or name changed). */
+  public void evictPlan(long planId) {
+    evictWhere(k -> k.planId == planId);
+  }
+
+  /** Forgets the tokens of one product's plans (the {@code product} claim). */
+  public void evictProduct(long productId) {
+    evictWhere(k -> k.productId == productId);
+  }
+
+  /** Forgets the tokens minted for one API (its audience, or the API itself, changed). */
+  public void evictApi(long apiId) {
+    evictWhere(k -> k.apiId == apiId);
+  }
+
+  /**
+   * A pass over the cached keys: an admin write's cost on each replica, never a request's; the
+   * entries of other apps stay, so their tokens are not signed again.
+   */
+  private void evictWhere(Predicate<Key> stale) {
+    evictions.incrementAndGet();
+    cache.asMap().keySet().removeIf(stale);
+    endUserCache.asMap().keySet().removeIf(stale);
+  }
+
+  /** Forgets every cached token: when a replica cannot tell what changed. */
   public void invalidateAll() {
+    evictions.incrementAndGet();
     cache.invalidateAll();
     endUserCache.invalidateAll();
   }
@@ -140,7 +259,7 @@ public class TokenService {
       EndUser endUser,
       String scope,
       Instant now) {
-    long ttl = plan.tokenTtlSeconds();
+    long ttl = Math.min(plan.tokenTtlSeconds(), maxTtlSeconds);
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer.url());
     claims.setSubject(app.clientId());
@@ -166,7 +285,13 @@ public class TokenService {
   }
 
   private record Key(
-      long appId, long apiId, long planId, String audience, EndUser endUser, String scope) {}
+      long appId,
+      long apiId,
+      long planId,
+      long productId,
+      String audience,
+      EndUser endUser,
+      String scope) {}
 
   private record Minted(String token, String kid, Instant refreshAt) {}
 }

@@ -162,6 +162,126 @@ class TokenServiceTest {
   }
 
   @Test
+  void evictingAnAppReSignsOnlyThatAppsTokens() {
+    AppSnapshot other = new AppSnapshot(43L, "other", "other", app.state(), null, List.of());
+    String mine = service.tokenFor(app, api, gold, "orders");
+    String theirs = service.tokenFor(other, api, gold, "orders");
+    assertThat(service.signatures()).isEqualTo(2);
+
+    service.evictApp(app.id());
+
+    assertThat(service.tokenFor(other, api, gold, "orders")).isEqualTo(theirs);
+    assertThat(service.signatures()).isEqualTo(2);
+    assertThat(service.tokenFor(app, api, gold, "orders")).isNotEqualTo(mine);
+    assertThat(service.signatures()).isEqualTo(3);
+  }
+
+  @Test
+  void evictingAPlanAProductOrAnApiReSignsOnlyTheirTokens() {
+    PlanSnapshot silver =
+        new PlanSnapshot(6L, "silver", PRODUCT + 1, "outlet", List.of("read"), 300);
+    ApiSnapshot reports = apiNumbered(2L);
+    String goldToken = service.tokenFor(app, api, gold, "orders");
+    String silverToken = service.tokenFor(app, api, silver, "orders");
+    String reportsToken = service.tokenFor(app, reports, gold, "reports");
+    assertThat(service.signatures()).isEqualTo(3);
+
+    service.evictPlan(silver.id());
+    assertThat(service.tokenFor(app, api, gold, "orders")).isEqualTo(goldToken);
+    assertThat(service.tokenFor(app, reports, gold, "reports")).isEqualTo(reportsToken);
+    assertThat(service.signatures()).isEqualTo(3);
+    assertThat(service.tokenFor(app, api, silver, "orders")).isNotEqualTo(silverToken);
+    assertThat(service.signatures()).isEqualTo(4);
+
+    service.evictApi(reports.id());
+    assertThat(service.tokenFor(app, api, gold, "orders")).isEqualTo(goldToken);
+    assertThat(service.signatures()).isEqualTo(4);
+    assertThat(service.tokenFor(app, reports, gold, "reports")).isNotEqualTo(reportsToken);
+    assertThat(service.signatures()).isEqualTo(5);
+
+    service.evictProduct(PRODUCT + 1);
+    assertThat(service.tokenFor(app, api, gold, "orders")).isEqualTo(goldToken);
+    assertThat(service.signatures()).isEqualTo(5);
+    service.tokenFor(app, api, silver, "orders");
+    assertThat(service.signatures()).isEqualTo(6);
+  }
+
+  @Test
+  void aTokenMintedFromSnapshotsReadBeforeAnEvictionIsUsedButNotKept() {
+    io.meshgate.catalog.runtime.FakeCatalog catalog = new io.meshgate.catalog.runtime.FakeCatalog();
+    service.catalog = catalog.cache();
+    long before = catalog.cache().generation();
+    catalog.cache().evictApp(app.id(), app.clientId()); // while the call was under way
+
+    String stale = service.tokenFor(app, api, gold, "orders", null, null, before);
+    String fresh =
+        service.tokenFor(app, api, gold, "orders", null, null, catalog.cache().generation());
+    String cached =
+        service.tokenFor(app, api, gold, "orders", null, null, catalog.cache().generation());
+
+    assertThat(fresh).isNotEqualTo(stale);
+    assertThat(cached).isEqualTo(fresh);
+    assertThat(service.signatures()).isEqualTo(2);
+  }
+
+  @Test
+  void aPlanTtlAboveTheCapIsClampedToIt() throws Exception {
+    PlanSnapshot day = new PlanSnapshot(7L, "day", PRODUCT, "retail", List.of(), 86_400);
+
+    JWTClaimsSet claims =
+        SignedJWT.parse(service.tokenFor(app, api, day, "orders")).getJWTClaimsSet();
+
+    assertThat(claims.getExpirationTime())
+        .isEqualTo(Date.from(NOW.plus(TokenService.DEFAULT_MAX_TTL)));
+    assertThat(service.maxTtlSeconds()).isEqualTo(300);
+  }
+
+  @Test
+  void aShorterCapIsConfigurableAndAShorterPlanTtlStays() throws Exception {
+    service.maxTtlSetting = "PT2M";
+    metrics.init(); // a fresh registry: init() registers the cache gauge again
+    service.init();
+    PlanSnapshot day = new PlanSnapshot(7L, "day", PRODUCT, "retail", List.of(), 86_400);
+    PlanSnapshot minute = new PlanSnapshot(8L, "minute", PRODUCT, "retail", List.of(), 60);
+
+    assertThat(
+            SignedJWT.parse(service.tokenFor(app, api, day, "orders"))
+                .getJWTClaimsSet()
+                .getExpirationTime())
+        .isEqualTo(Date.from(NOW.plusSeconds(120)));
+    assertThat(
+            SignedJWT.parse(service.tokenFor(app, api, minute, "orders"))
+                .getJWTClaimsSet()
+                .getExpirationTime())
+        .isEqualTo(Date.from(NOW.plusSeconds(60)));
+  }
+
+  @Test
+  void theCapParsesDurationsAndSecondsAndFallsBackToTheDefaultOnABadValue() {
+    assertThat(TokenService.maxTtl("PT10M")).isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(TokenService.maxTtl("90")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(TokenService.maxTtl(null)).isEqualTo(TokenService.DEFAULT_MAX_TTL);
+    assertThat(TokenService.maxTtl("soon")).isEqualTo(TokenService.DEFAULT_MAX_TTL);
+    assertThat(TokenService.maxTtl("PT29S")).isEqualTo(TokenService.DEFAULT_MAX_TTL);
+  }
+
+  private static ApiSnapshot apiNumbered(long id) {
+    ApiSnapshot a = api();
+    return new ApiSnapshot(
+        id,
+        "api-" + id,
+        a.version(),
+        "/api-" + id,
+        a.upstreamUrl(),
+        "api-" + id,
+        null,
+        null,
+        1L,
+        List.of(),
+        a.productIds());
+  }
+
+  @Test
   void noActiveKey() {
     keys.active = null;
     assertThatThrownBy(() -> service.tokenFor(app, api, gold, "orders"))

@@ -10,6 +10,7 @@ import io.meshgate.catalog.api.ApiState;
 import io.meshgate.catalog.api.MeshDestination;
 import io.meshgate.catalog.api.PolicyStepEntity;
 import io.meshgate.catalog.runtime.ApiSnapshot;
+import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.chain.InvalidPolicyConfigException;
 import io.meshgate.chain.PolicyChainFactory;
 import io.meshgate.support.Problem;
@@ -60,7 +61,8 @@ public class ApiAdmin {
     em.persist(api);
     em.flush();
     ApiView after = view(api);
-    audit.write(actor, "api.create", ENTITY, api.getId(), null, after);
+    audit.write(
+        actor, "api.create", ENTITY, api.getId(), null, after, CatalogChange.api(api.getId()));
     return after;
   }
 
@@ -103,7 +105,7 @@ public class ApiAdmin {
     api.touch(clock.instant());
     em.flush();
     ApiView after = view(api);
-    audit.write(actor, "api.update", ENTITY, id, before, after);
+    audit.write(actor, "api.update", ENTITY, id, before, after, CatalogChange.api(id));
     return after;
   }
 
@@ -112,7 +114,7 @@ public class ApiAdmin {
     ApiView before = view(api);
     em.remove(api);
     em.flush();
-    audit.write(actor, "api.delete", ENTITY, id, before, null);
+    audit.write(actor, "api.delete", ENTITY, id, before, null, CatalogChange.api(id));
   }
 
   public ApiView changeState(String actor, long id, ApiState state) {
@@ -128,7 +130,8 @@ public class ApiAdmin {
         ENTITY,
         id,
         before,
-        after);
+        after,
+        CatalogChange.api(id));
     return after;
   }
 

@@ -8,6 +8,7 @@ import io.meshgate.admin.error.AdminException;
 import io.meshgate.catalog.app.AppEntity;
 import io.meshgate.catalog.app.AppState;
 import io.meshgate.catalog.app.CredentialEntity;
+import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.support.SecretDigester;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,7 +58,14 @@ public class AppAdmin {
         app.addApiKey(digester.digestHex(key), NewSecrets.prefix(key), null, now);
     em.persist(app);
     em.flush();
-    audit.write(actor, "app.create", "app", app.getId(), null, view(app));
+    audit.write(
+        actor,
+        "app.create",
+        "app",
+        app.getId(),
+        null,
+        view(app),
+        CatalogChange.app(app.getId(), app.getClientId()));
     return new AppViews.Created(
         app.getId(),
         app.getName(),
@@ -111,7 +119,8 @@ public class AppAdmin {
         "app",
         id,
         before,
-        after);
+        after,
+        CatalogChange.app(id, app.getClientId()));
     return after;
   }
 
@@ -124,7 +133,8 @@ public class AppAdmin {
         .executeUpdate();
     em.remove(app);
     em.flush();
-    audit.write(actor, "app.delete", "app", id, before, null);
+    audit.write(
+        actor, "app.delete", "app", id, before, null, CatalogChange.app(id, before.clientId()));
   }
 
   public AppViews.NewKey addKey(String actor, long appId, CredentialRequest request) {
@@ -137,7 +147,13 @@ public class AppAdmin {
     credential.setLabel(request.label());
     em.flush();
     audit.write(
-        actor, "credential.create", "credential", credential.getId(), null, view(credential));
+        actor,
+        "credential.create",
+        "credential",
+        credential.getId(),
+        null,
+        view(credential),
+        CatalogChange.credential(credential.getId(), appId, app.getClientId()));
     return newKey(credential, key);
   }
 
@@ -164,7 +180,14 @@ public class AppAdmin {
     credential.revoke(clock.instant());
     em.flush();
     AppViews.Credential after = view(credential);
-    audit.write(actor, "credential.revoke", "credential", credentialId, before, after);
+    audit.write(
+        actor,
+        "credential.revoke",
+        "credential",
+        credentialId,
+        before,
+        after,
+        CatalogChange.credential(credentialId, appId, app.getClientId()));
     return after;
   }
 

@@ -1,6 +1,7 @@
 package io.meshgate.admin.audit;
 
 import io.meshgate.admin.AdminJson;
+import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.catalog.sync.CatalogChanges;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,8 +12,8 @@ import java.time.Clock;
 
 /**
  * Records an admin write. Must run in the writing transaction ({@code MANDATORY}): the entity and
- * its audit row commit together or not at all. It also marks the catalog changed, so every write
- * that is audited is also propagated to the data plane.
+ * its audit row commit together or not at all. It also records the catalog change it names, so
+ * every write that is audited is also propagated to the data plane.
  *
  * <p>{@code before} and {@code after} are the admin API's response views of the entity; they carry
  * credential prefixes and metadata but never a secret, a key or a digest.
@@ -26,14 +27,19 @@ public class AuditLog {
   @Inject CatalogChanges changes;
   @Inject Clock clock;
 
-  /** A catalog write: audited and propagated. */
+  /**
+   * A catalog write: audited and propagated.
+   *
+   * @param change what the write touched, so replicas evict only that from their caches
+   */
   public void write(
       String actor,
       String operation,
       String entityType,
       Object entityId,
       Object before,
-      Object after) {
+      Object after,
+      CatalogChange change) {
     em.persist(
         new AuditEventEntity(
             clock.instant(),
@@ -43,6 +49,6 @@ public class AuditLog {
             entityId == null ? null : String.valueOf(entityId),
             before == null ? null : AdminJson.JSONB.toJson(before),
             after == null ? null : AdminJson.JSONB.toJson(after)));
-    changes.recordChange();
+    changes.recordChange(change);
   }
 }

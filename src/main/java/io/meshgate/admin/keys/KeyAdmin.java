@@ -2,6 +2,7 @@ package io.meshgate.admin.keys;
 
 import io.meshgate.admin.audit.AuditLog;
 import io.meshgate.admin.error.AdminException;
+import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.token.KeyLifecycle;
 import io.meshgate.token.KeySettings;
 import io.meshgate.token.SigningKeyEntity;
@@ -76,7 +77,14 @@ public class KeyAdmin {
     em.persist(key);
     em.flush();
     KeyView view = viewNow(key);
-    audit.write(actor, "signing-key.create", ENTITY, key.getKid(), null, view);
+    audit.write(
+        actor,
+        "signing-key.create",
+        ENTITY,
+        key.getKid(),
+        null,
+        view,
+        CatalogChange.signingKey(key.getKid()));
     return view;
   }
 
@@ -92,7 +100,8 @@ public class KeyAdmin {
     key.publish(now());
     em.flush();
     KeyView after = viewNow(key);
-    audit.write(actor, "signing-key.publish", ENTITY, kid, before, after);
+    audit.write(
+        actor, "signing-key.publish", ENTITY, kid, before, after, CatalogChange.signingKey(kid));
     return after;
   }
 
@@ -134,7 +143,14 @@ public class KeyAdmin {
         at != null ? at : lifecycle.earliestActivation(key.getPublishedAt(), now));
     em.flush();
     KeyView after = viewNow(key);
-    audit.write(actor, "signing-key.rotate", ENTITY, key.getKid(), before, after);
+    audit.write(
+        actor,
+        "signing-key.rotate",
+        ENTITY,
+        key.getKid(),
+        before,
+        after,
+        CatalogChange.signingKey(key.getKid()));
     return after;
   }
 

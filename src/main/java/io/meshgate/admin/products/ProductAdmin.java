@@ -7,6 +7,7 @@ import io.meshgate.admin.error.AdminException;
 import io.meshgate.catalog.api.ApiEntity;
 import io.meshgate.catalog.product.PlanEntity;
 import io.meshgate.catalog.product.ProductEntity;
+import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.limit.LimitSpec;
 import io.meshgate.support.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +48,14 @@ public class ProductAdmin {
     em.persist(product);
     em.flush();
     ProductView after = view(product);
-    audit.write(actor, "product.create", "product", product.getId(), null, after);
+    audit.write(
+        actor,
+        "product.create",
+        "product",
+        product.getId(),
+        null,
+        after,
+        CatalogChange.product(product.getId()));
     return after;
   }
 
@@ -94,7 +102,7 @@ public class ProductAdmin {
     product.getApis().addAll(apis);
     em.flush();
     ProductView after = view(product);
-    audit.write(actor, "product.update", "product", id, before, after);
+    audit.write(actor, "product.update", "product", id, before, after, CatalogChange.product(id));
     return after;
   }
 
@@ -107,7 +115,7 @@ public class ProductAdmin {
     ProductView before = view(product);
     em.remove(product);
     em.flush();
-    audit.write(actor, "product.delete", "product", id, before, null);
+    audit.write(actor, "product.delete", "product", id, before, null, CatalogChange.product(id));
   }
 
   // --- plans
@@ -120,7 +128,8 @@ public class ProductAdmin {
     apply(plan, request);
     em.flush();
     PlanView after = view(plan);
-    audit.write(actor, "plan.create", "plan", plan.getId(), null, after);
+    audit.write(
+        actor, "plan.create", "plan", plan.getId(), null, after, CatalogChange.plan(plan.getId()));
     return after;
   }
 
@@ -147,7 +156,7 @@ public class ProductAdmin {
     apply(plan, request);
     em.flush();
     PlanView after = view(plan);
-    audit.write(actor, "plan.update", "plan", planId, before, after);
+    audit.write(actor, "plan.update", "plan", planId, before, after, CatalogChange.plan(planId));
     return after;
   }
 
@@ -160,7 +169,7 @@ public class ProductAdmin {
     PlanView before = view(plan);
     plan.getProduct().getPlans().remove(plan);
     em.flush();
-    audit.write(actor, "plan.delete", "plan", planId, before, null);
+    audit.write(actor, "plan.delete", "plan", planId, before, null, CatalogChange.plan(planId));
   }
 
   // --- helpers

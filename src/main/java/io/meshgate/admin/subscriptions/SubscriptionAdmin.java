@@ -12,6 +12,7 @@ import io.meshgate.catalog.runtime.CatalogReader;
 import io.meshgate.catalog.runtime.PlanLimits;
 import io.meshgate.catalog.subscription.SubscriptionEntity;
 import io.meshgate.catalog.subscription.SubscriptionState;
+import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.limit.Decision;
 import io.meshgate.limit.LimitCheck;
 import io.meshgate.limit.LimitSpec;
@@ -85,7 +86,7 @@ public class SubscriptionAdmin {
     em.persist(s);
     em.flush();
     SubscriptionView after = view(s);
-    audit.write(actor, "subscription.create", ENTITY, s.getId(), null, after);
+    audit.write(actor, "subscription.create", ENTITY, s.getId(), null, after, changeOf(s));
     return after;
   }
 
@@ -142,7 +143,7 @@ public class SubscriptionAdmin {
     s.changeState(to, clock.instant());
     em.flush();
     SubscriptionView after = view(s);
-    audit.write(actor, action.operation(), ENTITY, id, before, after);
+    audit.write(actor, action.operation(), ENTITY, id, before, after, changeOf(s));
     return after;
   }
 
@@ -180,7 +181,7 @@ public class SubscriptionAdmin {
     s.changeState(to, now);
     em.flush();
     SubscriptionView after = view(s);
-    audit.write(actor, "subscription.migrate", ENTITY, id, before, after);
+    audit.write(actor, "subscription.migrate", ENTITY, id, before, after, changeOf(s));
     return after;
   }
 
@@ -199,7 +200,7 @@ public class SubscriptionAdmin {
       throw new AdminException(503, LIMITER_UNAVAILABLE, e.getMessage());
     }
     UsageView after = usage(s);
-    audit.write(actor, "subscription.usage.reset", ENTITY, id, before, after);
+    audit.write(actor, "subscription.usage.reset", ENTITY, id, before, after, changeOf(s));
     return after;
   }
 
@@ -247,6 +248,14 @@ public class SubscriptionAdmin {
   private static UsageView.Window window(Decision.Count c, long windowMs) {
     return new UsageView.Window(
         c.limit(), windowMs, c.used(), c.remaining(), LimitSpec.seconds(c.resetMs()));
+  }
+
+  /**
+   * A subscription lives in its app's snapshot, and its plan is in the app's cached tokens: a
+   * change to it evicts that app's entries (a migration's old and new plan included).
+   */
+  private static CatalogChange changeOf(SubscriptionEntity s) {
+    return CatalogChange.subscription(s.getId(), s.getApp().getId(), s.getApp().getClientId());
   }
 
   private SubscriptionEntity find(long id) {

@@ -64,7 +64,8 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
                 exchange.plan(),
                 audience != null ? audience : exchange.api().audience(),
                 exchange.endUser(),
-                exchange.tokenScopes()));
+                exchange.tokenScopes(),
+                exchange.catalogGeneration()));
         return PolicyResult.proceed();
       } catch (SigningUnavailableException e) {
         return PolicyResult.reject(

@@ -61,6 +61,101 @@ class CatalogCacheTest {
     assertThat(catalog.cache().publishedApis()).hasSize(2);
   }
 
+  @Test
+  void evictingAnAppReloadsThatAppAndItsKeysOnly() {
+    AppSnapshot shop = new AppSnapshot(7L, "shop", "shop", AppState.ACTIVE, null, List.of());
+    AppSnapshot other = new AppSnapshot(8L, "other", "other", AppState.ACTIVE, null, List.of());
+    CredentialSnapshot shopKey = new CredentialSnapshot(70L, 7L, "aa", null, null);
+    CredentialSnapshot otherKey = new CredentialSnapshot(80L, 8L, "bb", null, null);
+    FakeCatalog catalog =
+        new FakeCatalog().app(shop).app(other).credential("aa", shopKey).credential("bb", otherKey);
+    catalog.cache().appById(7L);
+    catalog.cache().appByClientId("shop");
+    catalog.cache().appById(8L);
+    catalog.cache().appByClientId("other");
+    catalog.cache().credentialByDigest("aa");
+    catalog.cache().credentialByDigest("bb");
+    int reads = catalog.reads();
+
+    AppSnapshot suspended =
+        new AppSnapshot(7L, "shop", "shop", AppState.SUSPENDED, null, List.of());
+    CredentialSnapshot revoked =
+        new CredentialSnapshot(70L, 7L, "aa", null, java.time.Instant.EPOCH);
+    catalog.app(suspended).credential("aa", revoked);
+    catalog.cache().evictApp(7L, "shop");
+
+    assertThat(catalog.cache().appById(7L)).contains(suspended);
+    assertThat(catalog.cache().appByClientId("shop")).contains(suspended);
+    assertThat(catalog.cache().credentialByDigest("aa")).contains(revoked);
+    assertThat(catalog.reads()).isEqualTo(reads + 3);
+    assertThat(catalog.cache().appById(8L)).contains(other);
+    assertThat(catalog.cache().appByClientId("other")).contains(other);
+    assertThat(catalog.cache().credentialByDigest("bb")).contains(otherKey);
+    assertThat(catalog.reads()).isEqualTo(reads + 3);
+  }
+
+  @Test
+  void aNewAppReplacesTheCachedMissOfItsClientId() {
+    FakeCatalog catalog = new FakeCatalog();
+    assertThat(catalog.cache().appByClientId("newcomer")).isEmpty();
+
+    AppSnapshot app = new AppSnapshot(9L, "n", "newcomer", AppState.ACTIVE, null, List.of());
+    catalog.app(app);
+    catalog.cache().evictApp(9L, "newcomer");
+
+    assertThat(catalog.cache().appByClientId("newcomer")).contains(app);
+  }
+
+  @Test
+  void evictingAPlanOrProductReloadsTheAppsSubscribedToItOnly() {
+    PlanSnapshot gold = new PlanSnapshot(5L, "gold", 50L, "shop", List.of(), 300);
+    PlanSnapshot free = new PlanSnapshot(6L, "free", 60L, "blog", List.of(), 300);
+    AppSnapshot goldApp = appOn(7L, gold);
+    AppSnapshot freeApp = appOn(8L, free);
+    FakeCatalog catalog = new FakeCatalog().app(goldApp).app(freeApp);
+    catalog.cache().appById(7L);
+    catalog.cache().appById(8L);
+    int reads = catalog.reads();
+
+    catalog.cache().evictPlan(5L);
+    catalog.cache().appById(7L);
+    catalog.cache().appById(8L);
+    assertThat(catalog.reads()).isEqualTo(reads + 1);
+
+    catalog.cache().evictProduct(60L);
+    catalog.cache().appById(7L);
+    catalog.cache().appById(8L);
+    assertThat(catalog.reads()).isEqualTo(reads + 2);
+  }
+
+  @Test
+  void evictingApisReloadsTheListButNoApp() {
+    AppSnapshot app = new AppSnapshot(7L, "shop", "shop", AppState.ACTIVE, null, List.of());
+    FakeCatalog catalog = new FakeCatalog().api(api(1, "/a")).app(app);
+    catalog.cache().publishedApis();
+    catalog.cache().appById(7L);
+    catalog.api(api(2, "/b"));
+
+    catalog.cache().evictApis();
+
+    assertThat(catalog.cache().publishedApis()).hasSize(2);
+    int reads = catalog.reads();
+    catalog.cache().appById(7L);
+    assertThat(catalog.reads()).isEqualTo(reads);
+  }
+
+  private static AppSnapshot appOn(long id, PlanSnapshot plan) {
+    return new AppSnapshot(
+        id,
+        "app-" + id,
+        "app-" + id,
+        AppState.ACTIVE,
+        null,
+        List.of(
+            new SubscriptionSnapshot(
+                id * 10, io.meshgate.catalog.subscription.SubscriptionState.ACTIVE, plan)));
+  }
+
   static ApiSnapshot api(long id, String basePath) {
     return new ApiSnapshot(
         id,

@@ -14,7 +14,14 @@ import java.util.UUID;
  * and an app with an API key and an active subscription to it.
  */
 public record ServedApi(
-    String basePath, long apiId, long appId, long credentialId, long subscriptionId, String key) {
+    String basePath,
+    long apiId,
+    long productId,
+    long planId,
+    long appId,
+    long credentialId,
+    long subscriptionId,
+    String key) {
 
   /** Creates it; {@code published} false leaves the API a draft (not served). */
   public static ServedApi create(Gateways gw, String prefix, boolean published) {
@@ -53,6 +60,8 @@ public record ServedApi(
     return new ServedApi(
         basePath,
         apiId,
+        productId,
+        planId,
         appId,
         app.getJsonObject("apiKey").getJsonNumber("id").longValue(),
         subscriptionId,
