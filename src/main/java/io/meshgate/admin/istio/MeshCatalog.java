@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +182,30 @@ public class MeshCatalog {
               }
             }
           }
-          out.add(new MeshManifests.PlanAccess(plan, forbidden));
+          out.add(new MeshManifests.PlanAccess(plan, byPath(forbidden)));
         });
+    return out;
+  }
+
+  /**
+   * One operation per path, its methods merged (any method, when one of them is any): the DENY rule
+   * lists each path once, in the order the scope policy first names it.
+   */
+  static List<MeshManifests.Operation> byPath(List<MeshManifests.Operation> operations) {
+    Map<String, Set<String>> methods = new LinkedHashMap<>();
+    Set<String> anyMethod = new HashSet<>();
+    for (MeshManifests.Operation op : operations) {
+      methods.computeIfAbsent(op.path(), p -> new LinkedHashSet<>()).addAll(op.methods());
+      if (op.methods().isEmpty()) {
+        anyMethod.add(op.path());
+      }
+    }
+    List<MeshManifests.Operation> out = new ArrayList<>();
+    methods.forEach(
+        (path, m) ->
+            out.add(
+                new MeshManifests.Operation(
+                    anyMethod.contains(path) ? List.of() : List.copyOf(m), path)));
     return out;
   }
 
