@@ -76,6 +76,7 @@ class EndpointRulesTest {
           "POST /admin/v1/apps/{id}/credentials/{credentialId}/revoke -> ADMIN [meshgate-admin]",
           "POST /admin/v1/apps/{id}/reactivate -> ADMIN [meshgate-admin]",
           "POST /admin/v1/apps/{id}/suspend -> ADMIN [meshgate-admin]",
+          "POST /admin/v1/istio/conformance -> ADMIN [meshgate-admin]",
           "POST /admin/v1/istio/drift -> ADMIN [meshgate-admin]",
           "POST /admin/v1/keys -> ADMIN [meshgate-admin]",
           "POST /admin/v1/keys/rotation -> ADMIN [meshgate-admin]",

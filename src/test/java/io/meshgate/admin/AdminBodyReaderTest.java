@@ -286,6 +286,7 @@ class AdminBodyReaderTest {
             "ApiResource.update(ApiRequest)",
             "AppResource.addKey(CredentialRequest)",
             "AppResource.create(AppRequest)",
+            "IstioResource.conformance(ConformanceRequest)",
             "KeyResource.create(NewKey)",
             "KeyResource.rotate(Rotation)",
             "ProductResource.create(ProductRequest)",

@@ -1,13 +1,18 @@
 package io.meshgate.admin.istio;
 
+import io.meshgate.admin.RequestValidator;
 import io.meshgate.admin.error.AdminErrors;
 import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.security.AdminCaller;
+import io.meshgate.catalog.api.MeshDestination;
+import io.meshgate.istio.Conformance;
 import io.meshgate.istio.Drift;
 import io.meshgate.istio.ManifestText;
 import io.meshgate.istio.MeshManifests;
 import io.meshgate.istio.RequestAuthentications;
 import io.meshgate.proxy.GatewayHeaders;
+import io.meshgate.support.Problem;
+import io.meshgate.token.GatewaySigner;
 import io.meshgate.token.Issuer;
 import io.meshgate.token.SigningKeys;
 import io.meshgate.token.TokenService;
@@ -27,14 +32,22 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -207,6 +220,95 @@ public class IstioResource {
         return false;
       }
       if (type.isCompatible(MediaType.TEXT_PLAIN_TYPE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Inject RequestValidator validator;
+
+  /**
+   * {@code POST /admin/v1/istio/conformance}: runs the mesh conformance self-test (see {@link
+   * Conformance}) from this replica, which sits in the mesh, against an API's destination. JSON, or
+   * a JUnit XML report when the caller accepts {@code application/xml} and not JSON. The answer is
+   * 200 whatever the outcome; {@code passed} (or the report's failures) says it. Admin only: it
+   * signs genuine tokens for each plan (subject {@value Conformance#SUBJECT}, 60 seconds) and sends
+   * them where the request says.
+   */
+  @POST
+  @RolesAllowed(AdminCaller.ADMIN)
+  @Path("conformance")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
+  public Response conformance(ConformanceRequest body, @Context HttpHeaders request) {
+    RequestValidator.required(body);
+    List<Problem.Violation> violations = new ArrayList<>(validator.violationsOf(body));
+    if ((body.versionHeader() == null) == (body.versionField() == null)) {
+      violations.add(
+          new Problem.Violation(
+              "versionHeader", "name either versionHeader or versionField (exactly one)"));
+    }
+    if (!violations.isEmpty()) {
+      throw AdminException.invalid(violations);
+    }
+    if (!catalog.hasApi(body.api())) {
+      throw new AdminException(
+          404,
+          MESH_API_NOT_FOUND,
+          "No published API named " + body.api() + " names a mesh destination");
+    }
+    MeshManifests.MeshApi api = catalog.read(null, body.api()).apis().get(0);
+    MeshDestination d = api.destination();
+    Map<String, Set<String>> versions = new TreeMap<>();
+    for (MeshManifests.PlanAccess access : api.plans()) {
+      List<MeshDestination.Backend> route =
+          d.plans() != null && d.plans().containsKey(access.plan())
+              ? d.plans().get(access.plan())
+              : d.defaultRoute();
+      Set<String> reachable = new TreeSet<>();
+      route.stream()
+          .filter(b -> b.weight() == null || b.weight() > 0)
+          .forEach(b -> reachable.add(b.subset()));
+      versions.put(access.plan(), reachable);
+    }
+    URI url = URI.create(body.url() != null ? body.url() : catalog.upstreamUrl(body.api()));
+    Conformance.Target target =
+        new Conformance.Target(
+            url,
+            issuer.url(),
+            api.audience(),
+            TokenService.CLAIM_PLAN,
+            headers.clientPlan(),
+            versions,
+            body.versionHeader(),
+            body.versionField());
+    GatewaySigner signer = GatewaySigner.of(keys);
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    Conformance.Result result =
+        Conformance.run(target, claims -> signer.sign(claims, "JWT").token(), client, clock);
+    boolean xml = prefersXml(request.getAcceptableMediaTypes());
+    return Response.ok(
+            xml ? Conformance.junitXml(result) : Conformance.json(result).toString(),
+            xml ? MediaType.APPLICATION_XML_TYPE : MediaType.APPLICATION_JSON_TYPE)
+        .build();
+  }
+
+  @Inject Clock clock;
+
+  /** XML only when the caller accepts it before JSON. */
+  static boolean prefersXml(List<MediaType> acceptable) {
+    for (MediaType type : acceptable) {
+      if (type.isWildcardType() || type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        return false;
+      }
+      if (type.isCompatible(MediaType.APPLICATION_XML_TYPE)
+          || type.isCompatible(MediaType.TEXT_XML_TYPE)) {
         return true;
       }
     }

@@ -103,6 +103,18 @@ public class MeshCatalog {
         .isEmpty();
   }
 
+  /** The upstream URL of the published API of that name that names a mesh destination. */
+  public String upstreamUrl(String apiName) {
+    return em.createQuery(
+            "select a.upstreamUrl from ApiEntity a where a.name = :n and a.meshJson is not null"
+                + " and a.state = :s order by a.version",
+            String.class)
+        .setParameter("n", apiName)
+        .setParameter("s", ApiState.PUBLISHED)
+        .setMaxResults(1)
+        .getSingleResult();
+  }
+
   /** The stored destination with the port taken from the upstream URL when it names none. */
   static MeshDestination withDefaults(ApiEntity api) {
     MeshDestination d = MeshDestination.fromJson(api.getMeshJson());
