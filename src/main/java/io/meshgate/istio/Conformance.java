@@ -51,7 +51,8 @@ public final class Conformance {
    * @param url a URL of the destination, reached the way the gateway reaches it
    * @param versionsByPlan each plan and the versions its calls may reach (several for a canary)
    * @param versionHeader the response header that names the version, or null
-   * @param versionField the JSON field (dotted path) that names it, or null
+   * @param versionField the JSON field (dotted path) that names it, or null; a value names a
+   *     version when it equals it or has it as a part ({@code reviews-v2-5d4f8b9c-x7k2q})
    */
   public record Target(
       URI url,
@@ -209,8 +210,24 @@ public final class Conformance {
                   : "field " + target.versionField())
               + ")");
     }
-    boolean passed = versions.contains(version.get());
+    boolean passed = versions.stream().anyMatch(v -> names(version.get(), v));
     return new Case(name, expectation, passed, status, "reached version " + version.get());
+  }
+
+  /**
+   * Whether the answer's value names this version: equal to it, or one of its parts separated by
+   * {@code - _ . /} (a pod name such as {@code reviews-v2-5d4f8b9c-x7k2q} names {@code v2}).
+   */
+  static boolean names(String value, String version) {
+    if (value.equals(version)) {
+      return true;
+    }
+    for (String part : value.split("[-_./]")) {
+      if (part.equals(version)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<String> version(Target target, HttpResponse<String> r) {

@@ -3,7 +3,6 @@ package io.meshgate.istio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.meshgate.istio.MeshEmulator.Decision;
 import io.meshgate.istio.MeshManifests.Routing;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,9 +39,9 @@ import org.xml.sax.InputSource;
 /**
  * The self-test against two destinations over real HTTP: a permissive one that answers every
  * request 200 from version v1, and a strict one whose decisions are those of Istio's documented
- * semantics applied to the compiled resources of the canary catalog (per-API audience, sealed plan
- * header, per-plan versions). Against the permissive one every forged case fails; against the
- * strict one every case passes.
+ * semantics applied to the compiled resources ({@link StrictDestination}) of the canary catalog
+ * (per-API audience, sealed plan header, per-plan versions). Against the permissive one every
+ * forged case fails; against the strict one every case passes.
  */
 class ConformanceTest {
   private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
@@ -51,6 +50,7 @@ class ConformanceTest {
 
   private static EllipticCurveJsonWebKey gatewayKey;
   private static HttpServer server;
+  private static StrictDestination strict;
   private static HttpClient client;
 
   @BeforeAll
@@ -58,8 +58,8 @@ class ConformanceTest {
     gatewayKey = EcJwkGenerator.generateJwk(org.jose4j.keys.EllipticCurves.P256);
     gatewayKey.setKeyId("gw-1");
     String jwks = new JsonWebKeySet(gatewayKey).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-    MeshEmulator mesh =
-        new MeshEmulator(
+    strict =
+        new StrictDestination(
             ManifestText.read(
                 ManifestText.yaml(
                     MeshManifests.compile(
@@ -73,32 +73,12 @@ class ConformanceTest {
                             "plan",
                             1,
                             Routing.ISTIO)))),
+            "catalogue.shop.svc.cluster.local",
+            8080,
             CLOCK);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/permissive", exchange -> answer(exchange.getResponseHeaders(), exchange, 200, "v1"));
-    server.createContext(
-        "/strict",
-        exchange -> {
-          Map<String, String> headers = new HashMap<>();
-          exchange
-              .getRequestHeaders()
-              .forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
-          MeshEmulator.Request request =
-              new MeshEmulator.Request(
-                  exchange.getRequestMethod(),
-                  "/api/items",
-                  "catalogue.shop.svc.cluster.local",
-                  8080,
-                  headers,
-                  java.util.Optional.empty(),
-                  java.util.Optional.empty());
-          Decision d = mesh.handle(request);
-          // The first destination of a weighted route: deterministic for the test.
-          String version =
-              d.destinations().isEmpty() ? null : d.destinations().get(0).subset().orElse(null);
-          answer(exchange.getResponseHeaders(), exchange, d.status(), version);
-        });
     server.start();
     client = HttpClient.newHttpClient();
   }
@@ -106,6 +86,7 @@ class ConformanceTest {
   @AfterAll
   static void stop() {
     server.stop(0);
+    strict.close();
   }
 
   private static void answer(
@@ -144,7 +125,9 @@ class ConformanceTest {
 
   private static Conformance.Target target(String path, String versionHeader, String field) {
     return new Conformance.Target(
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
+        path.equals("/strict")
+            ? strict.uri("/api/items")
+            : URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
         MeshManifestsTest.ISSUER,
         AUDIENCE,
         "plan",
@@ -233,6 +216,14 @@ class ConformanceTest {
     Conformance.Result result = Conformance.run(nowhere, gatewaySigner(), client, CLOCK);
     assertThat(result.cases()).allSatisfy(c -> assertThat(c.passed()).isFalse());
     assertThat(result.cases()).allSatisfy(c -> assertThat(c.status()).isZero());
+  }
+
+  @Test
+  void aValueNamesAVersionWhenItIsThatVersionOrHasItAsAPart() {
+    assertThat(Conformance.names("v2", "v2")).isTrue();
+    assertThat(Conformance.names("reviews-v2-5d4f8b9c-x7k2q", "v2")).isTrue();
+    assertThat(Conformance.names("reviews-v2-5d4f8b9c-x7k2q", "v1")).isFalse();
+    assertThat(Conformance.names("v20", "v2")).isFalse();
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -31,7 +31,13 @@ public final class StrictDestination implements AutoCloseable {
    */
   public StrictDestination(List<Map<String, Object>> resources, String host, int port)
       throws IOException {
-    MeshEmulator mesh = new MeshEmulator(resources, Clock.systemUTC());
+    this(resources, host, port, Clock.systemUTC());
+  }
+
+  /** With the clock tokens are checked at. */
+  public StrictDestination(List<Map<String, Object>> resources, String host, int port, Clock clock)
+      throws IOException {
+    MeshEmulator mesh = new MeshEmulator(resources, clock);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/",
