@@ -106,6 +106,7 @@ public final class JsonRecords {
 
   private static Object record(
       JsonObject json, Class<?> type, String path, List<Problem.Violation> out) {
+    int before = out.size();
     RecordComponent[] components = type.getRecordComponents();
     Set<String> known = new LinkedHashSet<>();
     Object[] args = new Object[components.length];
@@ -124,11 +125,19 @@ public final class JsonRecords {
                 field(path, name), "is not a field of this body (expected one of " + known + ")"));
       }
     }
+    if (out.size() > before) {
+      return null; // not built from members that did not fit: the violations say why
+    }
     try {
       Constructor<?> canonical = type.getDeclaredConstructor(types);
       canonical.setAccessible(true);
       return canonical.newInstance(args);
     } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof NullPointerException) {
+        // A null element of a list or map, which the record copies with List/Map.copyOf.
+        out.add(new Problem.Violation(path.isEmpty() ? "body" : path, "must not contain null"));
+        return null;
+      }
       throw new IllegalStateException("Cannot build " + type.getName(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Cannot build " + type.getName(), e);

@@ -182,7 +182,7 @@ public final class Drift {
     for (Changed c : report.different()) {
       out.append("different ").append(describe(c.resource())).append('\n');
       for (FieldChange f : c.fields()) {
-        out.append("  ").append(f.path()).append(": ");
+        out.append("  ").append(oneLine(f.path())).append(": ");
         switch (f.change()) {
           case "missing" -> out.append("missing, expected ").append(shown(f.expected()));
           case "extra" -> out.append("extra, found ").append(shown(f.actual()));
@@ -208,23 +208,29 @@ public final class Drift {
         r.apiVersion().contains("/")
             ? r.apiVersion().substring(0, r.apiVersion().indexOf('/'))
             : "core";
-    return group
+    return oneLine(group)
         + " "
-        + r.kind()
+        + oneLine(r.kind())
         + " "
-        + r.namespace()
+        + oneLine(String.valueOf(r.namespace()))
         + "/"
-        + r.name()
+        + oneLine(r.name())
         + (r.appliedRevision() == null
             ? ""
-            : " (applied from revision " + r.appliedRevision() + ")");
+            : " (applied from revision " + oneLine(r.appliedRevision()) + ")");
+  }
+
+  /** Escaped like a JSON string, without its quotes: text from the cluster stays on its line. */
+  private static String oneLine(String text) {
+    String json = Json.createValue(text).toString();
+    return json.substring(1, json.length() - 1);
   }
 
   private static String shown(Object value) {
     if (value instanceof Map<?, ?> || value instanceof List<?>) {
       return Json.createObjectBuilder(Map.of("v", jsonReady(value))).build().get("v").toString();
     }
-    return value instanceof String s ? '"' + s + '"' : String.valueOf(value);
+    return value instanceof String s ? Json.createValue(s).toString() : String.valueOf(value);
   }
 
   @SuppressWarnings("unchecked")
@@ -265,8 +271,8 @@ public final class Drift {
     return new ResourceRef(
         String.valueOf(doc.get("apiVersion")),
         String.valueOf(doc.get("kind")),
-        (String) metadata.get("namespace"),
-        (String) metadata.get("name"),
+        metadata.get("namespace") == null ? null : String.valueOf(metadata.get("namespace")),
+        String.valueOf(metadata.get("name")),
         appliedRevision);
   }
 

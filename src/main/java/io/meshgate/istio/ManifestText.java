@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
@@ -62,7 +63,9 @@ public final class ManifestText {
       throw new IllegalArgumentException("is longer than " + MAX_CHARS + " characters");
     }
     LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(50);
+    // kubectl never writes aliases; one that repeats a collection can expand a few bytes into
+    // billions of nodes, or point at itself.
+    options.setMaxAliasesForCollections(0);
     options.setAllowDuplicateKeys(false);
     options.setNestingDepthLimit(64);
     options.setCodePointLimit(MAX_CHARS * 2);
@@ -91,12 +94,67 @@ public final class ManifestText {
           out.add(object);
         }
       }
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+    } catch (org.yaml.snakeyaml.error.YAMLException | ClassCastException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new IllegalArgumentException(
           "is not valid YAML (document " + Math.max(index, 1) + "): " + firstLines(message));
     }
-    return out;
+    int[] budget = {MAX_NODES};
+    List<Map<String, Object>> plain = new ArrayList<>(out.size());
+    for (int i = 0; i < out.size(); i++) {
+      plain.add((Map<String, Object>) plain(out.get(i), "object " + (i + 1), budget));
+    }
+    return plain;
+  }
+
+  /** The most nodes (mappings, sequences and scalars) a text may hold. */
+  public static final int MAX_NODES = 200_000;
+
+  /**
+   * The value as plain JSON data: string keys, and strings, whole numbers that fit a long, finite
+   * decimals, booleans and nulls; a YAML timestamp becomes its ISO-8601 text.
+   */
+  private static Object plain(Object value, String at, int[] budget) {
+    if (--budget[0] < 0) {
+      throw new IllegalArgumentException("holds more than " + MAX_NODES + " values");
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String key)) {
+          throw new IllegalArgumentException("has a key that is not a string at " + at);
+        }
+        out.put(key, plain(e.getValue(), at + "." + key, budget));
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        out.add(plain(list.get(i), at + "[" + i + "]", budget));
+      }
+      return out;
+    }
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Long) {
+      return value;
+    }
+    if (value instanceof Double d) {
+      if (d.isNaN() || d.isInfinite()) {
+        throw new IllegalArgumentException("has a number that is not finite at " + at);
+      }
+      return d;
+    }
+    if (value instanceof java.util.Date date) {
+      return date.toInstant().toString();
+    }
+    if (value instanceof java.math.BigInteger) {
+      throw new IllegalArgumentException("has a number too large at " + at);
+    }
+    throw new IllegalArgumentException("has a value that is not JSON data at " + at);
   }
 
   private static String firstLines(String message) {

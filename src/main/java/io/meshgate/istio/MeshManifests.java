@@ -153,6 +153,17 @@ public final class MeshManifests {
         out.add(httpRoute(d, settings, metadataBase));
       }
     }
+    Set<String> names = new java.util.HashSet<>();
+    for (Map<String, Object> doc : out) {
+      Map<String, Object> m = cast(doc.get("metadata"));
+      String key = doc.get("kind") + " " + m.get("namespace") + "/" + m.get("name");
+      if (!names.add(key)) {
+        throw new ConflictException(
+            "Two destinations compile to the same resource "
+                + key
+                + "; rename a Service or a version");
+      }
+    }
     return out;
   }
 
@@ -239,6 +250,10 @@ public final class MeshManifests {
         SECURITY, "RequestAuthentication", metadata(name(d), d.namespace(), base), spec);
   }
 
+  private static List<String> audiences(List<MeshApi> group) {
+    return new ArrayList<>(new TreeSet<>(group.stream().map(MeshApi::audience).toList()));
+  }
+
   /** Plan name → the operations it may not call, over every API of the destination. */
   private static Map<String, List<Operation>> plans(List<MeshApi> group) {
     Map<String, Set<Operation>> byPlan = new TreeMap<>();
@@ -262,9 +277,17 @@ public final class MeshManifests {
       rule.put(
           "from",
           List.of(Map.of("source", Map.of("requestPrincipals", List.of(s.issuer() + "/*")))));
+      // The issuer and audience again, although the RequestAuthentication checks them: another
+      // RequestAuthentication on the workload (one trusting the same issuer for any audience, or
+      // an issuer that starts like the gateway's) must not open this policy.
+      Map<String, Object> audiences = new LinkedHashMap<>();
+      audiences.put("key", "request.auth.audiences");
+      audiences.put("values", audiences(group));
       rule.put(
           "when",
           List.of(
+              condition("request.auth.claims[iss]", s.issuer()),
+              audiences,
               condition("request.auth.claims[" + s.planClaim() + "]", plan),
               condition("request.headers[" + s.planHeader() + "]", plan)));
       rules.add(rule);

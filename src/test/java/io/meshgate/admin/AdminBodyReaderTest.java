@@ -303,6 +303,30 @@ class AdminBodyReaderTest {
     assertThat(JsonRecords.supports(Map.class)).isFalse();
   }
 
+  @Test
+  void aMeshDestinationWithNullOrWronglyTypedElementsIsA400NotA500() {
+    String api =
+        "{\"name\": \"a\", \"basePath\": \"/a\", \"upstreamUrl\": \"http://a\", \"mesh\": ";
+    assertViolations(
+        api
+            + "{\"service\": \"a\", \"namespace\": \"n\", \"workloadLabels\": {\"app\": 5},"
+            + " \"defaultRoute\": [{\"subset\": \"v1\"}]}}",
+        io.meshgate.admin.apis.ApiRequest.class,
+        "mesh.workloadLabels.app: must be a string (was 5)");
+    assertViolations(
+        api
+            + "{\"service\": \"a\", \"namespace\": \"n\", \"plans\": {\"gold\": \"x\"},"
+            + " \"defaultRoute\": [null]}}",
+        io.meshgate.admin.apis.ApiRequest.class,
+        "mesh.plans.gold: must be an array (was \"x\")");
+    assertViolations(
+        api
+            + "{\"service\": \"a\", \"namespace\": \"n\", \"workloadLabels\": {\"app\": null},"
+            + " \"defaultRoute\": [{\"subset\": \"v1\"}]}}",
+        io.meshgate.admin.apis.ApiRequest.class,
+        "mesh: must not contain null");
+  }
+
   // --- helpers
 
   private static <T extends Record> T read(String body, Class<T> type) {

@@ -345,6 +345,24 @@ class AdminRequestValidationTest {
             null,
             null);
     assertThat(validator.violationsOf(mesh)).isEmpty();
+    MeshDestination reserved =
+        new MeshDestination(
+            "a-service-with-a-rather-long-name-for-the-gateway-api-form",
+            "istio-system",
+            null,
+            null,
+            null,
+            null,
+            List.of(new MeshDestination.Backend("version-7", null)),
+            null,
+            null,
+            null);
+    assertThat(reserved.routeProblems())
+        .containsExactly(
+            "namespace: must not be istio-system: a policy there can reach the workloads of other"
+                + " namespaces",
+            "defaultRoute: a-service-with-a-rather-long-name-for-the-gateway-api-form-version-7 (the"
+                + " version's Service in the Gateway API form) must be at most 63 characters");
     assertThat(mesh.routeProblems())
         .containsExactly(
             "defaultRoute: every backend needs a weight when a route has more than one",

@@ -156,6 +156,51 @@ class MeshManifestsTest {
   }
 
   @Test
+  void twoDestinationsThatWouldWriteOneResourceAreAConflict() {
+    // Service shop, version cart-v1 and Service shop-cart, version v1: both need a Service
+    // shop-cart-v1 in the Gateway API form.
+    MeshApi shop =
+        new MeshApi(
+            "shop",
+            "shop",
+            new MeshDestination(
+                "shop",
+                "bookinfo",
+                9080,
+                null,
+                null,
+                null,
+                List.of(new Backend("cart-v1", null)),
+                null,
+                null,
+                null),
+            List.of());
+    MeshApi cart =
+        new MeshApi(
+            "cart",
+            "cart",
+            new MeshDestination(
+                "shop-cart",
+                "bookinfo",
+                9080,
+                null,
+                null,
+                null,
+                List.of(new Backend("v1", null)),
+                null,
+                null,
+                null),
+            List.of());
+    assertThat(MeshManifests.compile(List.of(shop, cart), settings(Routing.ISTIO))).hasSize(8);
+    assertThatThrownBy(
+            () -> MeshManifests.compile(List.of(shop, cart), settings(Routing.GATEWAY_API)))
+        .isInstanceOf(MeshManifests.ConflictException.class)
+        .hasMessage(
+            "Two destinations compile to the same resource Service bookinfo/shop-cart-v1; rename a"
+                + " Service or a version");
+  }
+
+  @Test
   void twoApisOnOneServiceMustDescribeItAlike() {
     MeshApi other =
         new MeshApi(

@@ -142,6 +142,8 @@ class ConformanceIT extends OnManagedGateway {
                 "{\"api\": \"echo\", \"versionHeader\": \"x\", \"versionField\": \"y\"}", 400,
                 "{\"api\": \"echo\", \"url\": \"file:///etc/passwd\", \"versionHeader\": \"x\"}",
                     400,
+                "{\"api\": \"echo\", \"url\": \"http://169.254.169.254/latest\", \"versionHeader\": \"x\"}",
+                    400,
                 "{\"api\": \"orders\", \"versionHeader\": \"x\"}", 404)
             .entrySet()) {
       HttpResponse<String> r = run(bad.getKey(), "application/json");

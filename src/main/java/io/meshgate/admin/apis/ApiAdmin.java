@@ -154,6 +154,12 @@ public class ApiAdmin {
         }
       }
     }
+    if (request.mesh() != null
+        && request.mesh().toJson().length() > MeshDestination.MAX_JSON_CHARS) {
+      violations.add(
+          new Problem.Violation(
+              "mesh", "must be at most " + MeshDestination.MAX_JSON_CHARS + " characters as JSON"));
+    }
     if (request.mesh() != null) {
       for (String problem : request.mesh().routeProblems()) {
         int colon = problem.indexOf(": ");

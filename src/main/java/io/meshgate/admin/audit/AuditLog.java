@@ -28,6 +28,24 @@ public class AuditLog {
   @Inject Clock clock;
 
   /**
+   * An admin action that changes no catalog entry but must be on record (such as a conformance run,
+   * which signs tokens): audited in a transaction of its own, nothing propagated.
+   */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void action(
+      String actor, String operation, String entityType, Object entityId, Object after) {
+    em.persist(
+        new AuditEventEntity(
+            clock.instant(),
+            actor,
+            operation,
+            entityType,
+            entityId == null ? null : String.valueOf(entityId),
+            null,
+            after == null ? null : AdminJson.JSONB.toJson(after)));
+  }
+
+  /**
    * A catalog write: audited and propagated.
    *
    * @param change what the write touched, so replicas evict only that from their caches

@@ -1,6 +1,8 @@
 package io.meshgate.admin.istio;
 
+import io.meshgate.admin.Actors;
 import io.meshgate.admin.RequestValidator;
+import io.meshgate.admin.audit.AuditLog;
 import io.meshgate.admin.error.AdminErrors;
 import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.security.AdminCaller;
@@ -30,10 +32,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -258,7 +263,14 @@ public class IstioResource {
           MESH_API_NOT_FOUND,
           "No published API named " + body.api() + " names a mesh destination");
     }
-    MeshManifests.MeshApi api = catalog.read(null, body.api()).apis().get(0);
+    List<MeshManifests.MeshApi> found = catalog.read(null, body.api()).apis();
+    if (found.isEmpty()) { // unpublished since hasApi
+      throw new AdminException(
+          404,
+          MESH_API_NOT_FOUND,
+          "No published API named " + body.api() + " names a mesh destination");
+    }
+    MeshManifests.MeshApi api = found.get(0);
     MeshDestination d = api.destination();
     Map<String, Set<String>> versions = new TreeMap<>();
     for (MeshManifests.PlanAccess access : api.plans()) {
@@ -272,7 +284,8 @@ public class IstioResource {
           .forEach(b -> reachable.add(b.subset()));
       versions.put(access.plan(), reachable);
     }
-    URI url = URI.create(body.url() != null ? body.url() : catalog.upstreamUrl(body.api()));
+    String upstream = catalog.upstreamUrl(body.api());
+    URI url = target(body.url() != null ? body.url() : upstream, upstream, d);
     Conformance.Target target =
         new Conformance.Target(
             url,
@@ -292,6 +305,27 @@ public class IstioResource {
             .build();
     Conformance.Result result =
         Conformance.run(target, claims -> signer.sign(claims, "JWT").token(), client, clock);
+    String actor = Actors.of(security);
+    audit.action(
+        actor,
+        "istio.conformance",
+        "api",
+        body.api(),
+        Map.of(
+            "url", url.toString(), "tests", result.cases().size(), "failures", result.failures()));
+    LOG.info(
+        () ->
+            "Mesh conformance of "
+                + body.api()
+                + " at "
+                + url
+                + " by "
+                + actor
+                + ": "
+                + result.failures()
+                + " of "
+                + result.cases().size()
+                + " cases failed");
     boolean xml = prefersXml(request.getAcceptableMediaTypes());
     return Response.ok(
             xml ? Conformance.junitXml(result) : Conformance.json(result).toString(),
@@ -300,6 +334,54 @@ public class IstioResource {
   }
 
   @Inject Clock clock;
+  @Inject AuditLog audit;
+  @Context SecurityContext security;
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(IstioResource.class.getName());
+
+  /** Hosts the self-test may call besides the API's destination and upstream host (tests). */
+  @Inject
+  @ConfigProperty(name = "meshgate.istio.conformance.allowed-hosts")
+  Optional<List<String>> allowedHosts;
+
+  /**
+   * The URL to test: an absolute http(s) URL whose host is the API's destination Service (any of
+   * its cluster names) or its upstream URL's host. The self-test sends genuine tokens, so it goes
+   * nowhere else (no other service, no metadata endpoint).
+   */
+  URI target(String url, String upstream, MeshDestination d) {
+    URI uri;
+    try {
+      uri = new URI(url);
+      if (uri.getHost() == null || uri.getPort() > 65535) {
+        throw new URISyntaxException(url, "no host");
+      }
+      HttpRequest.newBuilder(uri); // refuses what the client could not send
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw AdminException.invalid("url", "must be an absolute http or https URL with a host");
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    Set<String> allowed =
+        new java.util.HashSet<>(
+            List.of(
+                d.service(),
+                d.service() + "." + d.namespace(),
+                d.service() + "." + d.namespace() + ".svc",
+                d.host(),
+                URI.create(upstream).getHost().toLowerCase(Locale.ROOT)));
+    allowedHosts.ifPresent(hosts -> hosts.forEach(h -> allowed.add(h.toLowerCase(Locale.ROOT))));
+    if (!allowed.contains(host)) {
+      throw AdminException.invalid(
+          "url",
+          "must name the API's destination ("
+              + d.host()
+              + ") or its upstream host, since the self-test sends genuine tokens (was "
+              + host
+              + ")");
+    }
+    return uri;
+  }
 
   /** XML only when the caller accepts it before JSON. */
   static boolean prefersXml(List<MediaType> acceptable) {

@@ -93,6 +93,13 @@ public record MeshDestination(
   /** A plan name as plans are named (see PlanRequest). */
   static final String PLAN = "[a-z0-9]([-a-z0-9]{0,48}[a-z0-9])?";
 
+  /** Namespaces a destination may not name: Istio's root namespace and Kubernetes' own. */
+  static final java.util.Set<String> RESERVED_NAMESPACES =
+      java.util.Set.of("istio-system", "kube-system", "kube-public", "kube-node-lease");
+
+  /** The longest stored form (the column holds 20000 characters). */
+  public static final int MAX_JSON_CHARS = 20_000;
+
   /** The pod label that names a version when the catalog does not say. */
   public static final String DEFAULT_VERSION_LABEL = "version";
 
@@ -198,6 +205,12 @@ public record MeshDestination(
    */
   public List<String> routeProblems() {
     ArrayList<String> problems = new ArrayList<>();
+    if (namespace != null && RESERVED_NAMESPACES.contains(namespace)) {
+      problems.add(
+          "namespace: must not be "
+              + namespace
+              + ": a policy there can reach the workloads of other namespaces");
+    }
     if (defaultRoute != null) {
       routeProblems("defaultRoute", defaultRoute, problems);
     }
@@ -213,9 +226,21 @@ public record MeshDestination(
     return problems;
   }
 
-  private static void routeProblems(String at, List<Backend> route, List<String> problems) {
+  private void routeProblems(String at, List<Backend> route, List<String> problems) {
     if (route.stream().anyMatch(b -> b == null || b.subset() == null)) {
       return; // the annotations report these
+    }
+    for (Backend b : route) {
+      if (service != null && service.length() + 1 + b.subset().length() > 63) {
+        problems.add(
+            at
+                + ": "
+                + service
+                + "-"
+                + b.subset()
+                + " (the version's Service in the Gateway API form) must be at most 63"
+                + " characters");
+      }
     }
     if (route.stream().map(Backend::subset).distinct().count() < route.size()) {
       problems.add(at + ": must name each version once");

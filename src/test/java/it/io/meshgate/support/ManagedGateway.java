@@ -123,6 +123,8 @@ public final class ManagedGateway {
     env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", Gateways.VIEWER_CLIENT_SECRET);
     env.put("MESHGATE_DEMO", "true");
     env.put("MESHGATE_DEMO_UPSTREAM", upstream.baseUrl() + "/demo");
+    // The conformance self-test calls destinations these tests run on the loopback interface.
+    env.put("MESHGATE_ISTIO_CONFORMANCE_ALLOWED_HOSTS", "127.0.0.1");
     env.put("MESHGATE_SEED_FILE", Gateways.seedFile(seed(upstream)).toString());
     env.put("MESHGATE_PROXY_MAX_REQUEST_BYTES", Integer.toString(Gateways.MAX_REQUEST_BYTES));
     if (Boolean.getBoolean("meshgate.it.redis")) {
