@@ -42,6 +42,7 @@ class ReplicaKillIT extends OnManagedGateway {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final int BEFORE_KILL = 20;
   private static final int AFTER_KILL = 50;
+  private static final int WRITES_BEFORE_KILL = 3;
 
   private static final HttpClient CLIENT =
       HttpClient.newBuilder()
@@ -75,6 +76,7 @@ class ReplicaKillIT extends OnManagedGateway {
     ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
     Map<Long, String> acknowledged = new ConcurrentHashMap<>();
     CountDownLatch bServed = new CountDownLatch(BEFORE_KILL);
+    CountDownLatch bWrote = new CountDownLatch(WRITES_BEFORE_KILL);
     CountDownLatch aServedAfter = new CountDownLatch(AFTER_KILL);
     BackToBack load = new BackToBack();
     for (LibertyServer server : List.of(a, b)) {
@@ -112,11 +114,21 @@ class ReplicaKillIT extends OnManagedGateway {
                   server == a,
                   killing,
                   wrong,
-                  () -> acknowledged.put(id(response), name)));
+                  () -> {
+                    acknowledged.put(id(response), name);
+                    if (server == b && !killing.get()) {
+                      bWrote.countDown();
+                    }
+                  }));
     }
     try {
       assertThat(bServed.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
           .as("B answered %d calls before the kill", BEFORE_KILL)
+          .isTrue();
+      // A freshly started B answers its first admin write well after its first calls; the kill
+      // waits for acknowledged writes on B too, or there would be nothing of B's to check.
+      assertThat(bWrote.await(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+          .as("B acknowledged %d writes before the kill", WRITES_BEFORE_KILL)
           .isTrue();
       killing.set(true);
       b.kill();
