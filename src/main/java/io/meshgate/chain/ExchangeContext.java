@@ -31,6 +31,9 @@ public final class ExchangeContext {
   private java.util.Set<String> tokenScopes;
   private EndUser endUser;
   private long catalogGeneration = -1;
+  private PolicyStage refusedBy;
+  private PolicyChain.StageObserver stageObserver;
+  private long bodyBytesOut;
 
   /**
    * @param upstreamPath the request path below the API's base path, raw (still percent-encoded)
@@ -188,5 +191,32 @@ public final class ExchangeContext {
 
   public void catalogGeneration(long generation) {
     this.catalogGeneration = generation;
+  }
+
+  /** The stage of the policy that refused the call, or {@code null}. */
+  public PolicyStage refusedBy() {
+    return refusedBy;
+  }
+
+  public void refusedBy(PolicyStage stage) {
+    this.refusedBy = stage;
+  }
+
+  /** Told when the chain enters and leaves a stage (tracing), or {@code null}. */
+  public PolicyChain.StageObserver stageObserver() {
+    return stageObserver;
+  }
+
+  public void stageObserver(PolicyChain.StageObserver observer) {
+    this.stageObserver = observer;
+  }
+
+  /** Response body bytes written to the client so far. */
+  public long bodyBytesOut() {
+    return bodyBytesOut;
+  }
+
+  public void addBodyBytesOut(long bytes) {
+    this.bodyBytesOut += bytes;
   }
 }

@@ -21,13 +21,32 @@ public final class PolicyChain {
 
   /** Runs the policies in order and stops at the first refusal. */
   public PolicyResult apply(ExchangeContext exchange) {
+    StageObserver observer = exchange.stageObserver();
     for (Policy policy : policies) {
-      PolicyResult result = policy.onRequest(exchange);
+      PolicyResult result;
+      if (observer == null) {
+        result = policy.onRequest(exchange);
+      } else {
+        Object token = observer.enter(policy.stage());
+        try {
+          result = policy.onRequest(exchange);
+        } finally {
+          observer.exit(token);
+        }
+      }
       if (result instanceof PolicyResult.Reject) {
+        exchange.refusedBy(policy.stage());
         return result;
       }
     }
     return PolicyResult.PROCEED;
+  }
+
+  /** Sees each policy run (for spans); {@link #enter} may return {@code null} to ignore a stage. */
+  public interface StageObserver {
+    Object enter(PolicyStage stage);
+
+    void exit(Object token);
   }
 
   /** The stages of the chain, in run order (for tests and diagnostics). */

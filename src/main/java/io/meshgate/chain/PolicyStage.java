@@ -25,5 +25,12 @@ public enum PolicyStage {
   /** The gateway JWT for the mesh. */
   TOKEN,
   /** Headers the mesh routes and trusts on. Last, so it sees everything decided before it. */
-  HEADERS
+  HEADERS;
+
+  private final String label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
+  /** {@code client-auth} for {@code CLIENT_AUTH}: the name metrics, spans and logs use. */
+  public String label() {
+    return label;
+  }
 }

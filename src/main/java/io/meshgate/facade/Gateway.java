@@ -15,6 +15,8 @@ import io.meshgate.proxy.UpstreamClient;
 import io.meshgate.proxy.UpstreamException;
 import io.meshgate.support.CidrBlock;
 import io.meshgate.support.Problem;
+import io.meshgate.telemetry.Call;
+import io.meshgate.telemetry.CallTelemetry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -58,6 +61,7 @@ public class Gateway {
   @Inject GatewayHeaders gatewayHeaders;
   @Inject Clock clock;
   @Inject Listeners listeners;
+  @Inject CallTelemetry telemetry;
 
   @Inject
   @ConfigProperty(name = "meshgate.proxy.max-request-bytes", defaultValue = "10485760")
@@ -101,19 +105,44 @@ public class Gateway {
    * @param canonicalPath the request's path as {@link CanonicalPath#of} made it
    */
   public void handle(HttpServletRequest req, HttpServletResponse resp, String canonicalPath) {
+    long startNanos = System.nanoTime();
+    Instant receivedAt = clock.instant();
+    HeaderList requestHeaders = readHeaders(req);
+    Call call = telemetry.begin(requestHeaders, req.getMethod(), receivedAt, startNanos);
+    try {
+      handle(req, resp, canonicalPath, requestHeaders, call, receivedAt);
+    } finally {
+      call.end(resp.getStatus());
+    }
+  }
+
+  private void handle(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      String canonicalPath,
+      HeaderList requestHeaders,
+      Call call,
+      Instant receivedAt) {
     String requestId = null;
     try {
-      HeaderList requestHeaders = readHeaders(req);
       requestId = gatewayHeaders.requestIdOf(requestHeaders);
+      call.requestId(requestId);
+      call.clientAddress(req.getRemoteAddr());
       long catalogGeneration = catalog.generation(); // before the first snapshot is read
       ApiResolver.Route route = resolver.resolve(canonicalPath, req.getRequestURI());
       if (route == null) {
-        send(
+        reply(
+            call,
             resp,
             new Problem(404, ROUTE_NOT_FOUND, "No API is published at " + shortened(canonicalPath)),
             requestId);
         return;
       }
+      call.route(
+          route.api().name(),
+          route.api().version(),
+          route.api().basePath(),
+          !route.remainder().isEmpty() && !route.remainder().equals("/"));
       PolicyChain chain;
       try {
         chain = chains.chainFor(route.api());
@@ -127,7 +156,8 @@ public class Gateway {
                   + " has an invalid policy config: "
                   + e.getMessage());
         }
-        send(
+        reply(
+            call,
             resp,
             new Problem(502, API_MISCONFIGURED, "This API is misconfigured on the gateway"),
             requestId);
@@ -137,7 +167,7 @@ public class Gateway {
       HeaderList upstreamHeaders = upstreamHeaders(requestHeaders, remote, req);
       ExchangeContext exchange =
           new ExchangeContext(
-              clock.instant(),
+              receivedAt,
               req.getMethod(),
               route.api(),
               route.remainder(),
@@ -147,24 +177,27 @@ public class Gateway {
               upstreamHeaders);
       exchange.requestId(requestId);
       exchange.catalogGeneration(catalogGeneration);
+      call.clientAddress(exchange.clientAddress().getHostAddress());
+      call.exchange(exchange);
 
       long length = req.getContentLengthLong();
       if (length > maxRequestBytes) {
-        send(resp, tooLarge(), requestId);
+        reply(call, resp, tooLarge(), requestId);
         return;
       }
       // What the client alone would have forwarded is measured before the policies, so a call
       // refused for it uses no quota; the policies' own fields are measured after them.
       String tooManyHeaders = headersOverLimit(exchange);
       if (tooManyHeaders != null) {
-        send(resp, new Problem(431, REQUEST_HEADERS_TOO_LARGE, tooManyHeaders), requestId);
+        reply(call, resp, new Problem(431, REQUEST_HEADERS_TOO_LARGE, tooManyHeaders), requestId);
         return;
       }
       PolicyResult result = chain.apply(exchange);
       if (result instanceof PolicyResult.Reject reject) {
         Map<String, String> headers = ownResponseHeaders(exchange);
         headers.putAll(reject.headers());
-        send(
+        reply(
+            call,
             resp,
             new Problem(reject.status(), reject.errorKey(), reject.message(), headers),
             requestId);
@@ -172,7 +205,8 @@ public class Gateway {
       }
       tooManyHeaders = headersOverLimit(exchange);
       if (tooManyHeaders != null) {
-        send(
+        reply(
+            call,
             resp,
             new Problem(
                 431, REQUEST_HEADERS_TOO_LARGE, tooManyHeaders, ownResponseHeaders(exchange)),
@@ -192,24 +226,27 @@ public class Gateway {
           throw new ClientBody.MalformedException(e);
         }
         if (buffered == null) {
-          send(resp, tooLarge(), requestId);
+          reply(call, resp, tooLarge(), requestId);
           return;
         }
         body = new ByteArrayInputStream(buffered);
         length = buffered.length;
       }
+      call.bytesIn(length);
+      call.upstreamStarts(exchange.upstreamHeaders());
       try {
-        upstream.forward(exchange, body, length, resp);
+        upstream.forward(exchange, body, length, resp, call);
       } catch (UpstreamException e) {
         LOG.log(
             Level.FINE, "Upstream of " + route.api().name() + " failed, request " + requestId, e);
-        send(resp, e.problem(), requestId);
+        reply(call, resp, e.problem(), requestId);
       }
     } catch (ClientBody.MalformedException e) {
       // The client's body, not the upstream, failed: its framing broke or it ended early.
       LOG.log(Level.FINE, "Malformed body on request " + requestId, e);
       if (!resp.isCommitted()) {
-        send(
+        reply(
+            call,
             resp,
             new Problem(
                 400,
@@ -222,7 +259,8 @@ public class Gateway {
       // The client went away or the response broke mid-body: nothing useful can be sent.
       LOG.log(Level.FINE, "I/O failure on request " + requestId, e);
       if (!resp.isCommitted()) {
-        send(
+        reply(
+            call,
             resp,
             new Problem(502, UpstreamException.UNAVAILABLE, "The call could not be completed"),
             requestId);
@@ -232,13 +270,14 @@ public class Gateway {
         // A cache miss during a database outage; what is cached keeps serving.
         LOG.log(Level.FINE, "Catalog unavailable for request " + requestId, e);
         if (!resp.isCommitted()) {
-          send(resp, DatabaseOutage.problem(), requestId);
+          reply(call, resp, DatabaseOutage.problem(), requestId);
         }
         return;
       }
       LOG.log(Level.SEVERE, "MESHGATE-INTERNAL: request " + requestId + " failed", e);
       if (!resp.isCommitted()) {
-        send(
+        reply(
+            call,
             resp,
             new Problem(500, INTERNAL_ERROR, "Internal error; quote request id " + requestId),
             requestId);
@@ -379,7 +418,15 @@ public class Gateway {
     return buffer.toByteArray();
   }
 
-  public static void send(HttpServletResponse resp, Problem problem, String requestId) {
+  /** Sends a problem as the answer to an API call, and tells the call's telemetry. */
+  private static void reply(
+      Call call, HttpServletResponse resp, Problem problem, String requestId) {
+    call.failed(problem.errorKey());
+    call.addBytesOut(send(resp, problem, requestId));
+  }
+
+  /** Sends a problem; answers the body's length in bytes (0 if it could not be sent). */
+  public static int send(HttpServletResponse resp, Problem problem, String requestId) {
     try {
       resp.reset();
       resp.setStatus(problem.status());
@@ -391,8 +438,10 @@ public class Gateway {
       resp.setContentLength(body.length);
       resp.getOutputStream().write(body);
       resp.flushBuffer();
+      return body.length;
     } catch (IOException e) {
       LOG.log(Level.FINE, "Could not send problem " + problem.errorKey(), e);
+      return 0;
     }
   }
 }

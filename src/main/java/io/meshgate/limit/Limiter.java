@@ -1,6 +1,12 @@
 package io.meshgate.limit;
 
 import io.meshgate.metrics.GatewayMetrics;
+import io.meshgate.telemetry.Telemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -54,6 +60,16 @@ public class Limiter {
   long maxLocalSubscriptions;
 
   @Inject GatewayMetrics metrics;
+  @Inject Telemetry telemetry;
+
+  private static final AttributeKey<String> DECISION = AttributeKey.stringKey("decision");
+  private static final AttributeKey<String> STORE = AttributeKey.stringKey("store");
+  private static final Attributes ALLOW_REDIS = Attributes.of(DECISION, "allow", STORE, "redis");
+  private static final Attributes ALLOW_LOCAL = Attributes.of(DECISION, "allow", STORE, "local");
+  private static final Attributes DENY_REDIS = Attributes.of(DECISION, "deny", STORE, "redis");
+  private static final Attributes DENY_LOCAL = Attributes.of(DECISION, "deny", STORE, "local");
+  private LongCounter decisions;
+  private DoubleHistogram redisLatency;
 
   @Resource ManagedScheduledExecutorService scheduler;
 
@@ -68,6 +84,26 @@ public class Limiter {
 
   @PostConstruct
   void init() {
+    if (telemetry != null) {
+      Meter meter = telemetry.meter();
+      decisions =
+          meter
+              .counterBuilder("meshgate.limiter.decisions")
+              .setDescription(
+                  "Rate-limit and quota decisions on calls, by decision and where they were counted")
+              .setUnit("{decision}")
+              .build();
+      redisLatency =
+          meter
+              .histogramBuilder("meshgate.limiter.redis.duration")
+              .setDescription("Time of one limiter decision in Redis")
+              .setUnit("s")
+              .setExplicitBucketBoundariesAdvice(
+                  java.util.List.of(
+                      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                      1.0))
+              .build();
+    }
     if (replicas < 1) {
       throw new IllegalArgumentException(
           "meshgate.limiter.replicas must be at least 1 (was " + replicas + ")");
@@ -127,7 +163,15 @@ public class Limiter {
 
   /** Decides on one call and counts it when admitted. */
   public Decision decide(LimitCheck check, boolean failOpen) {
-    return run(check, failOpen, true);
+    Decision decision = run(check, failOpen, true);
+    if (decisions != null) {
+      decisions.add(
+          1,
+          decision.admitted()
+              ? (decision.shared() ? ALLOW_REDIS : ALLOW_LOCAL)
+              : (decision.shared() ? DENY_REDIS : DENY_LOCAL));
+    }
+    return decision;
   }
 
   /** What {@link #decide} would say now, counting nothing: the usage view. */
@@ -160,8 +204,12 @@ public class Limiter {
       }
       probe = true;
     }
+    long start = System.nanoTime();
     try {
       Decision decision = redis.decide(check, take, timeoutMs);
+      if (redisLatency != null) {
+        redisLatency.record((System.nanoTime() - start) / 1e9);
+      }
       if (probe) {
         recovered();
       }

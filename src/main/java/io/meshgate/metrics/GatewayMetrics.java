@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.annotation.PostConstruct;
@@ -93,6 +94,11 @@ public class GatewayMetrics {
 
   public Counter limiterStoreErrors() {
     return limiterStoreErrors;
+  }
+
+  /** Adds another source of metrics (OpenTelemetry's reader) to what {@code /metrics} serves. */
+  public void register(MultiCollector collector) {
+    registry.register(collector);
   }
 
   /** Every metric as it is now. */

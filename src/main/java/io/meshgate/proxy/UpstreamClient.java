@@ -3,6 +3,10 @@ package io.meshgate.proxy;
 import io.meshgate.chain.ExchangeContext;
 import io.meshgate.chain.HeaderList;
 import io.meshgate.support.Problem;
+import io.meshgate.telemetry.Call;
+import io.meshgate.telemetry.Telemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +43,7 @@ import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolReusePolicy;
+import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -101,6 +106,34 @@ public class UpstreamClient {
                     .setConnectionRequestTimeout(Timeout.ofMilliseconds(connectTimeoutMs))
                     .build())
             .build();
+    if (telemetry != null) {
+      poolMetrics();
+    }
+  }
+
+  @Inject Telemetry telemetry;
+
+  /** {@code meshgate_upstream_connections{state}}: the outbound pool, read at each collection. */
+  private void poolMetrics() {
+    AttributeKey<String> state = AttributeKey.stringKey("state");
+    Attributes leased = Attributes.of(state, "leased");
+    Attributes available = Attributes.of(state, "available");
+    Attributes pending = Attributes.of(state, "pending");
+    Attributes max = Attributes.of(state, "max");
+    telemetry
+        .meter()
+        .gaugeBuilder("meshgate.upstream.connections")
+        .ofLongs()
+        .setDescription("Connections of the upstream pool: leased, available (idle), pending, max")
+        .setUnit("{connection}")
+        .buildWithCallback(
+            m -> {
+              PoolStats stats = pool.getTotalStats();
+              m.record(stats.getLeased(), leased);
+              m.record(stats.getAvailable(), available);
+              m.record(stats.getPending(), pending);
+              m.record(stats.getMax(), max);
+            });
   }
 
   @PreDestroy
@@ -116,7 +149,11 @@ public class UpstreamClient {
    * @throws UpstreamException when nothing was written to {@code out}: the caller sends the problem
    */
   public void forward(
-      ExchangeContext exchange, InputStream body, long contentLength, HttpServletResponse out)
+      ExchangeContext exchange,
+      InputStream body,
+      long contentLength,
+      HttpServletResponse out,
+      Call call)
       throws UpstreamException, IOException {
     URI base = exchange.api().upstreamUrl();
     HttpHost target = new HttpHost(base.getScheme(), base.getHost(), base.getPort());
@@ -138,6 +175,7 @@ public class UpstreamClient {
     ClassicHttpResponse response;
     try {
       response = client.executeOpen(target, request, context);
+      call.upstreamEnds(response.getCode());
     } catch (ClientBody.MalformedException e) {
       throw e; // the client's fault, not the upstream's: the caller answers 400
     } catch (ConnectTimeoutException e) {
@@ -200,6 +238,7 @@ public class UpstreamClient {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         os.write(buffer, 0, n);
+        exchange.addBodyBytesOut(n);
       }
       os.flush();
     }

@@ -1,5 +1,7 @@
 package io.meshgate.support;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -65,7 +67,10 @@ public record Problem(
     };
   }
 
-  /** The JSON body; {@code requestId} is added when known, to match the caller's log with ours. */
+  /**
+   * The JSON body; {@code requestId} is added when known, and {@code traceId} when a trace is
+   * current on this thread, to match the caller's log with ours and with the trace.
+   */
   public String toJson(String requestId) {
     JsonObjectBuilder body =
         Json.createObjectBuilder()
@@ -83,6 +88,10 @@ public record Problem(
     }
     if (requestId != null) {
       body.add("requestId", requestId);
+    }
+    SpanContext trace = Span.current().getSpanContext();
+    if (trace.isValid()) {
+      body.add("traceId", trace.getTraceId());
     }
     return body.build().toString();
   }

@@ -1,5 +1,9 @@
 package io.meshgate.token;
 
+import io.meshgate.telemetry.Telemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -15,8 +19,32 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ExternalKeySets {
   @Inject Clock clock;
+  @Inject Telemetry telemetry;
 
   private final ConcurrentHashMap<URI, RemoteJwks> sets = new ConcurrentHashMap<>();
+
+  @PostConstruct
+  void init() {
+    AttributeKey<String> url = AttributeKey.stringKey("jwks_url");
+    AttributeKey<String> result = AttributeKey.stringKey("result");
+    telemetry
+        .meter()
+        .counterBuilder("meshgate.jwks.fetches")
+        .setDescription(
+            "Fetches of external identity providers' key sets, by key-set URL and result")
+        .setUnit("{fetch}")
+        .buildWithCallback(
+            m ->
+                sets.forEach(
+                    (u, set) -> {
+                      long failed = set.failures();
+                      long done = set.fetches();
+                      m.record(
+                          Math.max(0, done - failed),
+                          Attributes.of(url, u.toString(), result, "ok"));
+                      m.record(failed, Attributes.of(url, u.toString(), result, "error"));
+                    }));
+  }
 
   /** For tests and tools outside CDI. */
   public static ExternalKeySets using(Clock clock) {

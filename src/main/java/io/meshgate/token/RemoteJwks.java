@@ -50,6 +50,7 @@ public final class RemoteJwks implements KeySource {
   private final URI url;
   private final Clock clock;
   private final AtomicLong fetches = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
   private final AtomicReference<Instant> lastUnknownKidFetch = new AtomicReference<>(Instant.MIN);
 
@@ -145,6 +146,11 @@ public final class RemoteJwks implements KeySource {
     return fetches.get();
   }
 
+  /** Fetches that failed (no answer, a bad status, or no usable key set). */
+  public long failures() {
+    return failures.get();
+  }
+
   public URI url() {
     return url;
   }
@@ -212,6 +218,7 @@ public final class RemoteJwks implements KeySource {
 
   /** Keeps the keys it had and waits before the next scheduled try, to spare a failing IdP. */
   private void failed(Instant now, String why) {
+    failures.incrementAndGet();
     if (keys == null) {
       keys = JwksKeys.EMPTY;
     }

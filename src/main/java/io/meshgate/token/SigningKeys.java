@@ -1,6 +1,13 @@
 package io.meshgate.token;
 
 import io.meshgate.support.ServerSecrets;
+import io.meshgate.telemetry.Telemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -39,6 +46,83 @@ public class SigningKeys {
   @Inject Clock clock;
 
   @Inject KeySettings settings;
+  @Inject Telemetry telemetry;
+
+  private static final AttributeKey<String> STATE = AttributeKey.stringKey("state");
+  private static final AttributeKey<String> KID = AttributeKey.stringKey("kid");
+  private LongCounter transitions =
+      OpenTelemetry.noop().getMeter(SigningKeys.class.getName()).counterBuilder("none").build();
+
+  /**
+   * {@code meshgate_signing_keys{state}}, {@code meshgate_signing_key_retirement_seconds{kid}},
+   * {@code meshgate_signing_key_active_age_seconds} and {@code
+   * meshgate_signing_key_transitions_total{from,to}}, as this replica sees the keys.
+   */
+  @PostConstruct
+  void metrics() {
+    if (telemetry == null) {
+      return;
+    }
+    Meter meter = telemetry.meter();
+    transitions =
+        meter
+            .counterBuilder("meshgate.signing_key.transitions")
+            .setDescription("Signing key state changes seen by this replica, by from and to state")
+            .setUnit("{transition}")
+            .build();
+    meter
+        .gaugeBuilder("meshgate.signing_keys")
+        .ofLongs()
+        .setDescription("Signing keys per state")
+        .setUnit("{key}")
+        .buildWithCallback(
+            m -> {
+              java.util.Map<SigningKeyState, Long> counts =
+                  new java.util.EnumMap<>(SigningKeyState.class);
+              for (SigningKeyState s : SigningKeyState.values()) {
+                counts.put(s, 0L);
+              }
+              current()
+                  .evaluation()
+                  .statuses()
+                  .values()
+                  .forEach(k -> counts.merge(k.state(), 1L, Long::sum));
+              counts.forEach(
+                  (s, n) ->
+                      m.record(
+                          n, Attributes.of(STATE, s.name().toLowerCase(java.util.Locale.ROOT))));
+            });
+    meter
+        .gaugeBuilder("meshgate.signing_key.retirement")
+        .setDescription("Seconds until a signing key is retired (keys with a successor scheduled)")
+        .setUnit("s")
+        .buildWithCallback(
+            m -> {
+              Instant now = clock.instant();
+              for (KeyLifecycle.KeyStatus k : current().evaluation().statuses().values()) {
+                if (k.retiresAt() != null && k.state() != SigningKeyState.RETIRED) {
+                  m.record(
+                      java.time.Duration.between(now, k.retiresAt()).toMillis() / 1000.0,
+                      Attributes.of(
+                          KID,
+                          k.kid(),
+                          STATE,
+                          k.state().name().toLowerCase(java.util.Locale.ROOT)));
+                }
+              }
+            });
+    meter
+        .gaugeBuilder("meshgate.signing_key.active.age")
+        .setDescription("Seconds the active signing key has signed for")
+        .setUnit("s")
+        .buildWithCallback(
+            m -> {
+              Instant since = current().evaluation().activeSince();
+              if (since != null) {
+                m.record(java.time.Duration.between(since, clock.instant()).toMillis() / 1000.0);
+              }
+            });
+  }
 
   /** What this replica loaded and derived; replaced whole, never changed in place. */
   private volatile Loaded loaded = Loaded.EMPTY;
@@ -278,13 +362,20 @@ public class SigningKeys {
     this.lifecycle = lifecycle;
   }
 
-  private static void logChanges(KeyLifecycle.Evaluation before, KeyLifecycle.Evaluation after) {
+  private void logChanges(KeyLifecycle.Evaluation before, KeyLifecycle.Evaluation after) {
     for (KeyLifecycle.KeyStatus status : after.statuses().values()) {
       SigningKeyState was = before.state(status.kid());
       SigningKeyState is = status.state();
       if (was == is || (was == null && is == SigningKeyState.STAGED)) {
         continue;
       }
+      transitions.add(
+          1,
+          Attributes.of(
+              AttributeKey.stringKey("from"),
+              was == null ? "new" : was.name().toLowerCase(java.util.Locale.ROOT),
+              AttributeKey.stringKey("to"),
+              is.name().toLowerCase(java.util.Locale.ROOT)));
       LOG.info(
           "MESHGATE-KEYS: signing key "
               + status.kid()

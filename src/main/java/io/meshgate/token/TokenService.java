@@ -8,6 +8,11 @@ import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.catalog.runtime.PlanSnapshot;
 import io.meshgate.chain.EndUser;
 import io.meshgate.metrics.GatewayMetrics;
+import io.meshgate.telemetry.Telemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,6 +58,12 @@ public class TokenService {
   private static final Logger LOG = Logger.getLogger(TokenService.class.getName());
 
   @Inject SigningKeys keys;
+  @Inject Telemetry telemetry;
+
+  private static final Attributes HIT = Attributes.of(AttributeKey.stringKey("result"), "hit");
+  private static final Attributes MISS = Attributes.of(AttributeKey.stringKey("result"), "miss");
+  private LongCounter cacheLookups =
+      OpenTelemetry.noop().getMeter(TokenService.class.getName()).counterBuilder("none").build();
   @Inject GatewaySigner signer;
   @Inject Issuer issuer;
   @Inject Clock clock;
@@ -92,6 +103,16 @@ public class TokenService {
     endUserCache = Caffeine.newBuilder().maximumSize(endUserCacheSize).build();
     maxTtlSeconds = maxTtl(maxTtlSetting).toSeconds();
     metrics.tokenCacheSize(() -> cache.estimatedSize() + endUserCache.estimatedSize());
+    if (telemetry != null) {
+      cacheLookups =
+          telemetry
+              .meter()
+              .counterBuilder("meshgate.token.cache")
+              .setDescription(
+                  "Gateway token lookups per call: hit (no signature) or miss (signed or re-signed)")
+              .setUnit("{lookup}")
+              .build();
+    }
   }
 
   /**
@@ -166,8 +187,10 @@ public class TokenService {
     if (cached != null
         && now.isBefore(cached.refreshAt)
         && cached.kid.equals(keys.active().kid())) {
+      cacheLookups.add(1, HIT);
       return cached.token;
     }
+    cacheLookups.add(1, MISS);
     long seen = evictions.get();
     Minted[] minted = new Minted[1];
     String token =

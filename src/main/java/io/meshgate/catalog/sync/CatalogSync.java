@@ -6,6 +6,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.meshgate.metrics.GatewayMetrics;
+import io.meshgate.telemetry.Telemetry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -52,6 +53,7 @@ public class CatalogSync {
   @Resource(lookup = "jdbc/meshgate")
   DataSource dataSource;
 
+  @Inject Telemetry telemetry;
   @Resource ManagedScheduledExecutorService scheduler;
 
   @Inject CatalogChanges changes;
@@ -74,6 +76,7 @@ public class CatalogSync {
   private final NavigableSet<Long> appliedHere = new ConcurrentSkipListSet<>();
 
   private String channel = CHANNEL;
+  private volatile long caughtUpNanos = System.nanoTime();
   private ScheduledFuture<?> poller;
   private RedisClient redis;
   private StatefulRedisPubSubConnection<String, String> subscription;
@@ -82,6 +85,16 @@ public class CatalogSync {
   @PostConstruct
   void init() {
     metrics.catalogRevision(() -> seenRevision);
+    if (telemetry != null) {
+      telemetry
+          .meter()
+          .gaugeBuilder("meshgate.catalog.sync.lag")
+          .setDescription(
+              "Seconds since this replica last confirmed its caches reflect the database's catalog"
+                  + " revision: how far behind it may be")
+          .setUnit("s")
+          .buildWithCallback(m -> m.record((System.nanoTime() - caughtUpNanos) / 1e9));
+    }
   }
 
   /**
@@ -92,6 +105,7 @@ public class CatalogSync {
   public void start(String installation) {
     channel = CHANNEL + installation;
     seenRevision = readRevision();
+    caughtUpNanos = System.nanoTime();
     poller =
         scheduler.scheduleWithFixedDelay(
             this::poll, pollIntervalMs, pollIntervalMs, TimeUnit.MILLISECONDS);
@@ -152,6 +166,7 @@ public class CatalogSync {
         seenRevision = revision;
       }
       appliedHere.headSet(Math.max(revision, seen), true).clear();
+      caughtUpNanos = System.nanoTime();
     } catch (RuntimeException e) {
       if (pollFailing.compareAndSet(false, true)) {
         LOG.log(Level.WARNING, "MESHGATE-SYNC: cannot read the catalog revision; will retry", e);
