@@ -42,6 +42,7 @@ class EndpointRulesTest {
           "GET /.well-known/jwks.json -> DATA public",
           "GET /.well-known/openid-configuration -> DATA public",
           "GET /__meshgate/{echo: echo(/.*)?} -> DATA public",
+          "GET /admin/v1/analytics -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apis -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apis/{id} -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apps -> ADMIN [meshgate-admin, meshgate-viewer]",

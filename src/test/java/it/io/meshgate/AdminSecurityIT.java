@@ -42,6 +42,7 @@ class AdminSecurityIT extends OnManagedGateway {
         Arguments.of("GET", "/admin/v1/apps"),
         Arguments.of("GET", "/admin/v1/subscriptions"),
         Arguments.of("GET", "/admin/v1/audit"),
+        Arguments.of("GET", "/admin/v1/analytics"),
         Arguments.of("GET", "/admin/v1/keys"),
         Arguments.of("POST", "/admin/v1/apis"),
         Arguments.of("POST", "/admin/v1/products"),

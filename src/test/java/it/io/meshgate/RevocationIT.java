@@ -14,10 +14,6 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
@@ -158,7 +154,7 @@ class RevocationIT extends OnManagedGateway {
     String twoKey = two.getJsonObject("apiKey").getString("key");
     // B must have evicted for every write of the fixture before it caches anything of it, or a
     // late eviction would look like a re-signature.
-    long revision = databaseRevision();
+    long revision = gw.catalogRevision();
     await(() -> metricsOfB().revision() >= revision, "caught up with revision " + revision);
     await(() -> status(one, one.key()) == 200, "app 1 served by B");
     await(() -> status(one, twoKey) == 200, "app 2 served by B");
@@ -270,17 +266,6 @@ class RevocationIT extends OnManagedGateway {
   private static double value(Pattern metric, String body) {
     Matcher m = metric.matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
-  }
-
-  private long databaseRevision() {
-    try (Connection c = gw.jdbc();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select revision from catalog_revision where id = 1")) {
-      assertThat(rs.next()).isTrue();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static JsonObject admin(String method, String path, String json) {

@@ -169,6 +169,20 @@ public final class Gateways {
     }
   }
 
+  /** The catalog revision in the suite's database: what a replica must have caught up with. */
+  public long catalogRevision() {
+    try (Connection c = jdbc();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select revision from catalog_revision where id = 1")) {
+      if (!rs.next()) {
+        throw new AssertionError("No catalog revision");
+      }
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A JDBC connection to the suite's PostgreSQL schema (only in the PostgreSQL suite). */
   public Connection postgres() throws SQLException {
     if (!db().equals("postgresql")) {
