@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.meshgate.testing.Executables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class KubernetesManifestsTest {
 
   @Test
   void kubectlRendersTheSameDocuments() throws Exception {
-    Optional<Path> kubectl = onPath("kubectl");
+    Optional<Path> kubectl = Executables.onPath("kubectl");
     assumeTrue(kubectl.isPresent(), "kubectl is not on PATH: only the built-in renderer ran");
 
     Path out = Files.createTempFile("kustomize", ".yaml");
@@ -408,18 +409,6 @@ class KubernetesManifestsTest {
     }
     assertThat(value).as(path).isInstanceOf(List.class);
     return (List<Map<String, Object>>) value;
-  }
-
-  private static Optional<Path> onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    return Stream.of(path.split(java.io.File.pathSeparator))
-        .filter(p -> !p.isBlank())
-        .map(p -> Path.of(p, command))
-        .filter(Files::isExecutable)
-        .findFirst();
   }
 
   /**
