@@ -103,6 +103,11 @@ public class AppLabels {
     }
   }
 
+  /** Apps counted in the current window (bounded by 20 × N, at least 1,000). */
+  int counted() {
+    return window.size();
+  }
+
   /** The apps labelled by name now. */
   public Set<String> labelled() {
     return Set.copyOf(labelled);
