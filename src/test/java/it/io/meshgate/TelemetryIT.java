@@ -3,12 +3,14 @@ package it.io.meshgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import it.io.meshgate.support.AdminClient;
 import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.LibertyServer;
 import it.io.meshgate.support.ManagedGateway;
 import it.io.meshgate.support.OnManagedGateway;
 import it.io.meshgate.support.OtlpReceiver;
+import it.io.meshgate.support.ServedApi;
 import it.io.meshgate.support.StubUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,8 +187,22 @@ class TelemetryIT extends OnManagedGateway {
 
   @Test
   void everyCallHasOneAccessLogLineWithEveryFieldAndNoLogLineHoldsACredentialOrToken() {
-    String canarySecret = "premium-demo-secret";
-    String canaryKey = "premium-demo-key";
+    // Fresh canaries: an app's API key and its client secret, created for this test.
+    ServedApi api = ServedApi.create(Gateways.get(), "canary", true);
+    HttpResponse<String> created =
+        AdminClient.send(
+            "POST", "/admin/v1/apps", "{\"name\":\"canary-" + UUID.randomUUID() + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject app = Json.createReader(new StringReader(created.body())).readObject();
+    String clientId = app.getString("clientId");
+    String canarySecret = app.getString("clientSecret");
+    HttpResponse<String> subscribed =
+        AdminClient.send(
+            "POST",
+            "/admin/v1/subscriptions",
+            "{\"appId\":" + app.getJsonNumber("id") + ",\"planId\":" + api.planId() + "}");
+    assertThat(subscribed.statusCode()).as(subscribed.body()).isBetween(200, 299);
+    String canaryKey = api.key();
     String body = "{\"canary\":\"" + UUID.randomUUID() + "\"}";
     String sensitiveQuery = "card=" + UUID.randomUUID();
     String[] traceIds = new String[3];
@@ -196,11 +213,12 @@ class TelemetryIT extends OnManagedGateway {
     }
     String basic =
         java.util.Base64.getEncoder()
-            .encodeToString(("premium-demo-client:" + canarySecret).getBytes());
+            .encodeToString((clientId + ":" + canarySecret).getBytes(StandardCharsets.UTF_8));
+    String path = api.basePath() + "/items/";
     assertThat(
             Http.send(
                     java.net.http.HttpRequest.newBuilder(
-                            replica.uri("/echo/reviews/" + markers[0] + "?" + sensitiveQuery))
+                            replica.uri(path + markers[0] + "?" + sensitiveQuery))
                         .header("X-API-Key", canaryKey)
                         .header("traceparent", "00-" + traceIds[0] + "-" + randomHex(8) + "-01")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)))
@@ -208,7 +226,7 @@ class TelemetryIT extends OnManagedGateway {
         .isEqualTo(200);
     assertThat(
             Http.get(
-                    replica.uri("/echo/reviews/" + markers[1]),
+                    replica.uri(path + markers[1]),
                     "Authorization",
                     "Basic " + basic,
                     "traceparent",
@@ -218,14 +236,15 @@ class TelemetryIT extends OnManagedGateway {
     String token = tokenFor(markers[1]);
     assertThat(
             Http.get(
-                    replica.uri("/echo/reviews/" + markers[2]),
+                    replica.uri(path + markers[2]),
                     "Authorization",
                     "Bearer " + token,
                     "traceparent",
                     "00-" + traceIds[2] + "-" + randomHex(8) + "-01")
                 .statusCode())
-        .isEqualTo(401); // a gateway token is not a client credential here
+        .isEqualTo(401); // a gateway token is not a client credential of this API
 
+    String apiName = api.basePath().substring(1);
     JsonObject post = accessLogLine(traceIds[0]);
     assertThat(post.keySet())
         .containsExactlyInAnyOrder(
@@ -248,22 +267,25 @@ class TelemetryIT extends OnManagedGateway {
             "bytesOut",
             "durationMs",
             "upstreamMs");
-    assertThat(post.getString("api")).isEqualTo("echo");
+    assertThat(post.getString("api")).isEqualTo(apiName);
     assertThat(post.getString("apiVersion")).isEqualTo("v1");
-    assertThat(post.getString("plan")).isEqualTo("premium");
-    assertThat(post.getString("app")).isEqualTo("premium-demo-app");
-    assertThat(post.getString("clientId")).isEqualTo("premium-demo-client");
+    assertThat(post.getString("plan")).isEqualTo("plan-" + apiName);
+    assertThat(post.getString("app")).isEqualTo(apiName);
+    assertThat(post.getString("clientId")).isNotBlank();
     assertThat(post.getString("method")).isEqualTo("POST");
-    assertThat(post.getString("pathTemplate")).isEqualTo("/echo/*");
+    assertThat(post.getString("pathTemplate")).isEqualTo(api.basePath() + "/*");
     assertThat(post.getString("clientAddress")).isEqualTo("127.0.0.1");
     assertThat(post.getInt("status")).isEqualTo(200);
     assertThat(post.isNull("errorKey")).isTrue();
+    assertThat(post.isNull("refusedBy")).isTrue();
+    assertThat(post.getString("requestId")).isNotBlank();
+    assertThat(post.getString("time")).isNotBlank();
     assertThat(post.getJsonNumber("bytesIn").longValue()).isEqualTo(body.length());
     assertThat(post.getJsonNumber("bytesOut").longValue()).isPositive();
     assertThat(post.getJsonNumber("durationMs").doubleValue())
         .isGreaterThanOrEqualTo(post.getJsonNumber("upstreamMs").doubleValue())
         .isPositive();
-    assertThat(accessLogLine(traceIds[1]).getString("clientId")).isEqualTo("premium-demo-client");
+    assertThat(accessLogLine(traceIds[1]).getString("clientId")).isEqualTo(clientId);
     assertThat(accessLogLine(traceIds[2]).getInt("status")).isEqualTo(401);
 
     String messages = replica.messages();
