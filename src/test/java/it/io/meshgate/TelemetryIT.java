@@ -215,6 +215,7 @@ class TelemetryIT extends OnManagedGateway {
         java.util.Base64.getEncoder()
             .encodeToString((clientId + ":" + canarySecret).getBytes(StandardCharsets.UTF_8));
     String path = api.basePath() + "/items/";
+    awaitServed(replica.uri(path + "ready"), canaryKey);
     assertThat(
             Http.send(
                     java.net.http.HttpRequest.newBuilder(
@@ -299,6 +300,19 @@ class TelemetryIT extends OnManagedGateway {
         .doesNotContain(token)
         .doesNotContain(sensitiveQuery)
         .doesNotContain(markers[0]);
+  }
+
+  /**
+   * Waits until the replica serves an API just created through the other server: without Redis it
+   * learns of the change by polling the catalog revision (1 s).
+   */
+  private static void awaitServed(java.net.URI uri, String key) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    int status;
+    do {
+      status = Http.get(uri, "X-API-Key", key).statusCode();
+    } while (status == 404 && System.nanoTime() < deadline && pause());
+    assertThat(status).as("the replica serves the new API").isEqualTo(200);
   }
 
   /** The gateway token the upstream received for the call with this marker. */
