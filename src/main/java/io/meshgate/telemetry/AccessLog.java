@@ -31,7 +31,8 @@ public class AccessLog implements CallSink {
   @Override
   public void accept(CallRecord call) {
     if (enabled && LOG.isLoggable(Level.INFO)) {
-      LOG.info(line(call));
+      // Source named here: otherwise a formatter asking for it makes the record walk the stack.
+      LOG.logp(Level.INFO, LOGGER, "call", line(call));
     }
   }
 
