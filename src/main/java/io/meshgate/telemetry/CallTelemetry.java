@@ -117,14 +117,11 @@ public class CallTelemetry {
     Context parent = Context.root();
     B3Format b3 = B3Format.NONE;
     if (telemetry.enabled()) {
+      b3 = B3Format.of(requestHeaders);
       parent = W3CTraceContextPropagator.getInstance().extract(parent, requestHeaders, GETTER);
-      if (!io.opentelemetry.api.trace.Span.fromContext(parent).getSpanContext().isValid()) {
-        b3 = B3Format.of(requestHeaders);
-        if (b3 != B3Format.NONE) {
-          parent = B3Propagator.injectingSingleHeader().extract(parent, requestHeaders, GETTER);
-        }
-      } else if (B3Format.of(requestHeaders) != B3Format.NONE) {
-        b3 = B3Format.of(requestHeaders);
+      if (b3 != B3Format.NONE
+          && !io.opentelemetry.api.trace.Span.fromContext(parent).getSpanContext().isValid()) {
+        parent = B3Propagator.injectingSingleHeader().extract(parent, requestHeaders, GETTER);
       }
     }
     return new Call(this, parent, b3, method, receivedAt, startNanos);
