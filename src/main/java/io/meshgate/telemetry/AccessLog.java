@@ -1,38 +1,146 @@
 package io.meshgate.telemetry;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The access log: one JSON object per API call, logged at INFO by the logger {@value #LOGGER}
- * through Liberty's logging (messages.log; the console and JSON format as Liberty's logging is
- * configured). It never holds a credential, a token, the raw path or any query value: the path is
- * the API's template.
+ * The access log: one JSON object per API call, one line each, in a file of its own ({@code
+ * access.log} next to Liberty's messages.log, rolled by size) or on the process's standard output
+ * (for a container, whose log collector reads it). Lines are written by a background thread in
+ * batches ({@link AccessLogWriter}), so a call pays only for queueing its record. It never holds a
+ * credential, a token, the raw path or any query value: the path is the API's template.
  */
 @ApplicationScoped
 public class AccessLog implements CallSink {
-  public static final String LOGGER = "meshgate.access";
-  private static final Logger LOG = Logger.getLogger(LOGGER);
+  private static final Logger LOG = Logger.getLogger(AccessLog.class.getName());
   private static final JsonGeneratorFactory JSON = Json.createGeneratorFactory(Map.of());
 
+  /** {@code file}, {@code stdout} or {@code off}. */
   @Inject
-  @ConfigProperty(name = "meshgate.access-log.enabled", defaultValue = "true")
-  boolean enabled;
+  @ConfigProperty(name = "meshgate.access-log", defaultValue = "file")
+  String target;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.access-log.file", defaultValue = "logs/access.log")
+  String file;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.access-log.max-file-mb", defaultValue = "100")
+  long maxFileMb;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.access-log.max-files", defaultValue = "10")
+  int maxFiles;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.access-log.buffer-lines", defaultValue = "65536")
+  int bufferLines;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.access-log.flush-ms", defaultValue = "200")
+  long flushMs;
+
+  @Inject Telemetry telemetry;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private AccessLogWriter writer;
+  private ScheduledFuture<?> flushing;
+
+  /** Starts with the application, so a wrong setting stops the start with its reason. */
+  void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+    // nothing to do: observing the event makes the container create the bean, which runs init()
+  }
+
+  @PostConstruct
+  void init() {
+    Path path =
+        switch (target.trim().toLowerCase(Locale.ROOT)) {
+          case "off", "false" -> null;
+          case "file" -> Path.of(file);
+          case "stdout" -> Path.of("");
+          default ->
+              throw new IllegalArgumentException(
+                  "meshgate.access-log (MESHGATE_ACCESS_LOG) must be file, stdout or off (was '"
+                      + target
+                      + "')");
+        };
+    if (path == null) {
+      return;
+    }
+    if (flushMs < 1) {
+      throw new IllegalArgumentException(
+          "meshgate.access-log.flush-ms must be at least 1 (was " + flushMs + ")");
+    }
+    AccessLogWriter w =
+        new AccessLogWriter(
+            path.toString().isEmpty() ? null : path,
+            maxFileMb * 1024 * 1024,
+            maxFiles,
+            bufferLines,
+            AccessLog::line);
+    telemetry
+        .meter()
+        .counterBuilder("meshgate.access_log.dropped")
+        .setDescription(
+            "Access-log lines not written: the queue was full or the file could not be written")
+        .setUnit("{line}")
+        .buildWithCallback(m -> m.record(w.dropped()));
+    writer = w;
+    flushing =
+        scheduler.scheduleWithFixedDelay(this::drain, flushMs, flushMs, TimeUnit.MILLISECONDS);
+    LOG.info(
+        "MESHGATE-ACCESS-LOG: one JSON line per API call to "
+            + (path.toString().isEmpty() ? "standard output" : path.toAbsolutePath()));
+  }
+
+  private void drain() {
+    try {
+      writer.drain();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "MESHGATE-ACCESS-LOG: writing failed", e);
+    }
+  }
+
+  /** Whether calls are logged at all. */
+  public boolean enabled() {
+    return writer != null;
+  }
 
   @Override
   public void accept(CallRecord call) {
-    if (enabled && LOG.isLoggable(Level.INFO)) {
-      // Source named here: otherwise a formatter asking for it makes the record walk the stack.
-      LOG.logp(Level.INFO, LOGGER, "call", line(call));
+    if (writer != null) {
+      writer.offer(call);
+    }
+  }
+
+  /** What is still queued is written before the application stops. */
+  @PreDestroy
+  void stop() {
+    if (flushing != null) {
+      flushing.cancel(false);
+    }
+    if (writer != null) {
+      writer.close();
     }
   }
 

@@ -26,7 +26,10 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A real Prometheus (Debian's {@code prometheus} package) scrapes the admin port of a fresh replica
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * per plan and per errorKey. Without the binary the test is skipped, under {@code CI=true} it
  * fails.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusScrapeIT extends OnManagedGateway {
   private static LibertyServer replica;
   private static Process prometheus;
@@ -47,7 +51,10 @@ class PrometheusScrapeIT extends OnManagedGateway {
       throw new IllegalStateException("CI=true: Debian's prometheus package is required");
     }
     assumeThat(binary).as("prometheus on PATH").isPresent();
-    replica = Gateways.get().newReplica("prometheus").start();
+    // This replica also writes its access log to standard output (console.log under `server
+    // start`).
+    replica =
+        Gateways.get().newReplica("prometheus", Map.of("MESHGATE_ACCESS_LOG", "stdout")).start();
     work = Files.createTempDirectory("meshgate-prometheus");
     Path config = work.resolve("prometheus.yml");
     Files.writeString(
@@ -86,6 +93,28 @@ class PrometheusScrapeIT extends OnManagedGateway {
   }
 
   @Test
+  @Order(2) // after the exact counts of the PromQL test: this call would add to them
+  void withMeshgateAccessLogStdoutEachCallIsOneJsonLineOnStandardOutputAndNoFileIsWritten() {
+    String traceId = UUID.randomUUID().toString().replace("-", "");
+    HttpResponse<String> r =
+        Http.get(
+            replica.uri("/echo/reviews/stdout"),
+            "X-API-Key",
+            "free-demo-key",
+            "traceparent",
+            "00-" + traceId + "-00f067aa0ba902b7-01");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    java.util.List<String> lines = replica.awaitLogLines("console.log", traceId);
+    assertThat(lines).as("console.log lines of trace " + traceId).hasSize(1);
+    JsonObject line = Json.createReader(new StringReader(lines.get(0))).readObject();
+    assertThat(line.getString("plan")).isEqualTo("free");
+    assertThat(line.getInt("status")).isEqualTo(200);
+    assertThat(replica.logFile().resolveSibling("access.log")).doesNotExist();
+    assertThat(replica.messages()).doesNotContain(traceId);
+  }
+
+  @Test
+  @Order(1)
   void promQlCountsEveryCallPerPlanAndEveryRefusalPerErrorKey() {
     Map<String, Long> perPlan = new TreeMap<>();
     Map<String, Long> perErrorKey = new TreeMap<>();
@@ -137,7 +166,8 @@ class PrometheusScrapeIT extends OnManagedGateway {
             "meshgate_upstream_connections",
             "meshgate_catalog_sync_lag_seconds",
             "meshgate_signing_keys",
-            "meshgate_signing_key_active_age_seconds");
+            "meshgate_signing_key_active_age_seconds",
+            "meshgate_access_log_dropped_total");
   }
 
   private static void tally(Map<String, Long> perErrorKey, HttpResponse<String> r) {

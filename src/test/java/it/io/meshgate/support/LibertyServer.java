@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -164,6 +166,36 @@ public final class LibertyServer implements AutoCloseable {
 
   public Path logFile() {
     return dir.resolve("logs/messages.log");
+  }
+
+  /**
+   * The lines of {@code logs/<file>} that contain {@code needle}, waiting up to 10 s for at least
+   * one (the access log is written by a background thread); empty when none came.
+   */
+  public List<String> awaitLogLines(String file, String needle) {
+    Path path = dir.resolve("logs").resolve(file);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      if (Files.exists(path)) {
+        try (Stream<String> lines = Files.lines(path, StandardCharsets.UTF_8)) {
+          List<String> found = lines.filter(l -> l.contains(needle)).toList();
+          if (!found.isEmpty()) {
+            return found;
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return List.of();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+    }
   }
 
   public String messages() {

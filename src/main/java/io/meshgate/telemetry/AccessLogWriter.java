@@ -1,0 +1,215 @@
+package io.meshgate.telemetry;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Writes access-log lines off the request thread. Request threads only {@link #offer} a record to a
+ * bounded queue (never blocking: when the queue is full the line is dropped and counted); {@link
+ * #drain} runs on one background thread, turns the queued records into lines and writes them in
+ * large buffered writes, to a file that is rolled by size or to the process's standard output.
+ *
+ * <p>Why not Liberty's logging: it formats and writes every record synchronously on the calling
+ * thread, and to messages.log and the console both, which made the access log the largest part of
+ * the gateway's CPU per call (bench/results/telemetry-on-off-2026-12-06.md).
+ */
+final class AccessLogWriter implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(AccessLogWriter.class.getName());
+  private static final DateTimeFormatter ROLLED =
+      DateTimeFormatter.ofPattern("yy.MM.dd_HH.mm.ss.SSS").withZone(ZoneOffset.UTC);
+  private static final int BATCH = 4096;
+
+  private final BlockingQueue<CallRecord> queue;
+  private final Function<CallRecord, String> format;
+  private final Path file;
+  private final long maxFileBytes;
+  private final int maxFiles;
+  private final AtomicLong dropped = new AtomicLong();
+  private final List<CallRecord> batch = new ArrayList<>(BATCH);
+
+  private OutputStream out;
+  private long fileBytes;
+  private boolean failing;
+
+  /**
+   * @param file the file to append to, or {@code null} for the process's standard output (fd 1, not
+   *     {@code System.out}, which Liberty captures into its own logs)
+   * @param maxFileBytes roll the file before it would grow beyond this; 0: never
+   * @param maxFiles rolled files kept next to the current one; older ones are deleted
+   * @param capacity lines that may wait to be written; beyond them lines are dropped
+   */
+  AccessLogWriter(
+      Path file,
+      long maxFileBytes,
+      int maxFiles,
+      int capacity,
+      Function<CallRecord, String> format) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException(
+          "meshgate.access-log.buffer-lines must be at least 1 (was " + capacity + ")");
+    }
+    if (maxFileBytes < 0 || maxFiles < 0) {
+      throw new IllegalArgumentException(
+          "meshgate.access-log.max-file-mb and meshgate.access-log.max-files must not be negative");
+    }
+    this.file = file;
+    this.maxFileBytes = maxFileBytes;
+    this.maxFiles = maxFiles;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.format = format;
+  }
+
+  /** Queues a call's line; {@code false} (and counted) when the queue is full. Never blocks. */
+  boolean offer(CallRecord call) {
+    if (queue.offer(call)) {
+      return true;
+    }
+    dropped.incrementAndGet();
+    return false;
+  }
+
+  /** Lines dropped so far: the queue was full, or the file could not be written. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  /** Writes every queued line. Called by one thread at a time. */
+  synchronized void drain() {
+    while (queue.drainTo(batch, BATCH) > 0) {
+      try {
+        write(batch);
+        if (failing) {
+          failing = false;
+          LOG.info("MESHGATE-ACCESS-LOG: writing " + where() + " again");
+        }
+      } catch (IOException | RuntimeException e) {
+        dropped.addAndGet(batch.size());
+        closeQuietly();
+        if (!failing) {
+          failing = true;
+          LOG.log(
+              Level.WARNING,
+              "MESHGATE-ACCESS-LOG: cannot write "
+                  + where()
+                  + "; access-log lines are dropped (meshgate_access_log_dropped_total) until it"
+                  + " can: "
+                  + e,
+              e);
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<CallRecord> calls) throws IOException {
+    for (CallRecord call : calls) {
+      byte[] line = (format.apply(call) + '\n').getBytes(StandardCharsets.UTF_8);
+      if (file != null
+          && maxFileBytes > 0
+          && fileBytes > 0
+          && fileBytes + line.length > maxFileBytes) {
+        roll();
+      }
+      stream().write(line);
+      fileBytes += line.length;
+    }
+    if (out != null) {
+      out.flush();
+    }
+  }
+
+  private OutputStream stream() throws IOException {
+    if (out == null) {
+      if (file == null) {
+        out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+      } else {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) {
+          Files.createDirectories(dir);
+        }
+        out = new BufferedOutputStream(new FileOutputStream(file.toFile(), true), 1 << 16);
+        fileBytes = Files.size(file);
+      }
+    }
+    return out;
+  }
+
+  /** access.log becomes access_yy.MM.dd_HH.mm.ss.SSS.log (UTC); the oldest beyond maxFiles go. */
+  private void roll() throws IOException {
+    closeQuietly();
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String base = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    String stamp = base + "_" + ROLLED.format(ZonedDateTime.now());
+    Path rolled = file.resolveSibling(stamp + ext);
+    // two rolls in one millisecond: _1, _2, ... sort after the first (by name, as below)
+    for (int n = 1; Files.exists(rolled); n++) {
+      rolled = file.resolveSibling(stamp + "_" + n + ext);
+    }
+    Files.move(file, rolled);
+    fileBytes = 0;
+    List<Path> old;
+    try (Stream<Path> siblings = Files.list(file.toAbsolutePath().getParent())) {
+      old =
+          siblings
+              .filter(
+                  p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith(base + "_")
+                        && n.endsWith(ext)
+                        && n.length() > name.length();
+                  })
+              .sorted()
+              .toList();
+    }
+    for (int i = 0; i < old.size() - maxFiles; i++) {
+      Files.deleteIfExists(old.get(i));
+    }
+  }
+
+  private String where() {
+    return file == null ? "standard output" : file.toString();
+  }
+
+  private void closeQuietly() {
+    if (out != null) {
+      try {
+        if (file == null) {
+          out.flush(); // never close fd 1
+        } else {
+          out.close();
+        }
+      } catch (IOException e) {
+        // the next write reopens the file, or reports why it cannot
+      }
+      out = null;
+    }
+  }
+
+  /** Writes what is queued, then releases the file. */
+  @Override
+  public synchronized void close() {
+    drain();
+    closeQuietly();
+  }
+}

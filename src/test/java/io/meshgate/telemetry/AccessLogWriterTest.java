@@ -1,0 +1,139 @@
+package io.meshgate.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AccessLogWriterTest {
+
+  @TempDir Path dir;
+
+  private static CallRecord call(String requestId) {
+    return new CallRecord(
+        Instant.parse("2026-12-06T10:00:00Z"),
+        requestId,
+        null,
+        null,
+        "10.0.0.1",
+        "orders",
+        null,
+        "free",
+        "app",
+        "client",
+        "GET",
+        "/orders/*",
+        200,
+        null,
+        null,
+        0,
+        10,
+        1_000_000,
+        500_000);
+  }
+
+  @Test
+  void queuedLinesReachTheFileOnlyWhenDrainedOneLineEachInOrder() throws IOException {
+    Path file = dir.resolve("logs/access.log");
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::line)) {
+      for (int i = 0; i < 50; i++) {
+        assertThat(w.offer(call("r-" + i))).isTrue();
+      }
+      assertThat(file).doesNotExist();
+      w.drain();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      assertThat(lines).hasSize(50);
+      assertThat(lines.get(0)).startsWith("{\"time\":").contains("\"requestId\":\"r-0\"");
+      assertThat(lines.get(49)).contains("\"requestId\":\"r-49\"");
+      assertThat(w.dropped()).isZero();
+    }
+  }
+
+  @Test
+  void aRestartAppendsToTheExistingFile() throws IOException {
+    Path file = dir.resolve("access.log");
+    Files.writeString(file, "{\"earlier\":true}\n");
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::line)) {
+      w.offer(call("later"));
+    }
+    assertThat(Files.readAllLines(file)).hasSize(2).first().isEqualTo("{\"earlier\":true}");
+  }
+
+  @Test
+  void aFullQueueDropsAndCountsInsteadOfBlockingTheCaller() {
+    try (AccessLogWriter w =
+        new AccessLogWriter(dir.resolve("access.log"), 0, 10, 3, AccessLog::line)) {
+      List<Boolean> accepted = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        accepted.add(w.offer(call("r-" + i)));
+      }
+      assertThat(accepted).containsExactly(true, true, true, false, false);
+      assertThat(w.dropped()).isEqualTo(2);
+      w.drain();
+      assertThat(w.offer(call("after"))).isTrue();
+    }
+  }
+
+  @Test
+  void theFileRollsBeforeItOutgrowsTheLimitAndOnlyTheNewestRolledFilesAreKept() throws IOException {
+    Path file = dir.resolve("access.log");
+    int lineBytes = (AccessLog.line(call("r-000")) + "\n").length();
+    // room for 4 lines per file; 30 lines make 7 full files and 2 lines in the current one
+    try (AccessLogWriter w = new AccessLogWriter(file, lineBytes * 4L, 3, 100, AccessLog::line)) {
+      for (int i = 0; i < 30; i++) {
+        w.offer(call(String.format("r-%03d", i)));
+        if (i % 4 == 3) {
+          w.drain();
+        }
+      }
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.sorted().toList();
+    }
+    assertThat(files).hasSize(4).contains(file);
+    for (Path f : files) {
+      assertThat(Files.size(f)).isLessThanOrEqualTo(lineBytes * 4L);
+      assertThat(f.getFileName().toString()).matches("access(_[0-9._]+)?\\.log");
+    }
+    assertThat(Files.readAllLines(file)).hasSize(2).last().asString().contains("r-029");
+    // the oldest kept rolled file starts where the deleted ones ended
+    Path oldestKept = files.stream().filter(f -> !f.equals(file)).findFirst().orElseThrow();
+    assertThat(Files.readAllLines(oldestKept).get(0)).contains("r-016");
+  }
+
+  @Test
+  void anUnwritableFileDropsLinesCountsThemAndRecoversWhenItCanWriteAgain() throws IOException {
+    Path blocker = dir.resolve("not-a-dir");
+    Files.writeString(blocker, "x");
+    Path file = blocker.resolve("access.log");
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::line)) {
+      w.offer(call("a"));
+      w.offer(call("b"));
+      w.drain();
+      assertThat(w.dropped()).isEqualTo(2);
+      Files.delete(blocker);
+      w.offer(call("c"));
+      w.drain();
+      assertThat(w.dropped()).isEqualTo(2);
+      assertThat(Files.readAllLines(file)).singleElement().asString().contains("\"c\"");
+    }
+  }
+
+  @Test
+  void nonsenseSizesAreRefusedWithTheSettingsName() {
+    assertThatThrownBy(() -> new AccessLogWriter(dir.resolve("a"), 0, 1, 0, AccessLog::line))
+        .hasMessageContaining("meshgate.access-log.buffer-lines");
+    assertThatThrownBy(() -> new AccessLogWriter(dir.resolve("a"), -1, 1, 10, AccessLog::line))
+        .hasMessageContaining("meshgate.access-log.max-file-mb");
+  }
+}
