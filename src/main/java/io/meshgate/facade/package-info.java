@@ -19,6 +19,9 @@
  *   <li>{@code API_MISCONFIGURED} (502): the API's stored policy config no longer builds a chain.
  *   <li>{@code UPSTREAM_UNAVAILABLE} (502): the upstream refused the connection or failed.
  *   <li>{@code UPSTREAM_TIMEOUT} (504): the upstream did not connect or answer in time.
+ *   <li>{@code UPSTREAM_TLS_UNTRUSTED}, {@code UPSTREAM_TLS_HOSTNAME_MISMATCH}, {@code
+ *       UPSTREAM_TLS_FAILED} (502): an {@code https} upstream's certificate is not trusted, does
+ *       not name its host, or the handshake failed otherwise.
  *   <li>{@code INTERNAL_ERROR} (500): a bug; the log line has the request id.
  * </ul>
  */

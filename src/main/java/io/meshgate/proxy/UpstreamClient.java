@@ -22,6 +22,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -72,6 +73,8 @@ public class UpstreamClient {
   @ConfigProperty(name = "meshgate.upstream.max-connections", defaultValue = "512")
   int maxConnections;
 
+  @Inject UpstreamTls tls;
+
   private PoolingHttpClientConnectionManager pool;
   private CloseableHttpClient client;
 
@@ -79,6 +82,7 @@ public class UpstreamClient {
   void start() {
     pool =
         PoolingHttpClientConnectionManagerBuilder.create()
+            .setTlsSocketStrategy(tls == null ? null : tls.strategy())
             .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setConnPoolPolicy(PoolReusePolicy.LIFO)
             .setMaxConnTotal(maxConnections)
@@ -186,6 +190,8 @@ public class UpstreamClient {
       throw unavailable("The upstream service is not reachable", e);
     } catch (InterruptedIOException e) {
       throw timeout("The upstream service did not answer in time", e);
+    } catch (SSLException e) {
+      throw new UpstreamException(UpstreamTls.problem(e), e);
     } catch (IOException e) {
       throw unavailable("The upstream service failed: " + e.getClass().getSimpleName(), e);
     }

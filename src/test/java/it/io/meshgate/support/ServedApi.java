@@ -25,6 +25,15 @@ public record ServedApi(
 
   /** Creates it; {@code published} false leaves the API a draft (not served). */
   public static ServedApi create(Gateways gw, String prefix, boolean published) {
+    return create(prefix, published, gw.upstream().baseUrl() + "/" + prefix);
+  }
+
+  /** Creates a published one in front of {@code upstreamUrl}. */
+  public static ServedApi create(String prefix, String upstreamUrl) {
+    return create(prefix, true, upstreamUrl);
+  }
+
+  private static ServedApi create(String prefix, boolean published, String upstreamUrl) {
     String n = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     String basePath = "/" + n;
     long apiId =
@@ -36,9 +45,7 @@ public record ServedApi(
                     + "\",\"version\":\"v1\",\"basePath\":\""
                     + basePath
                     + "\",\"upstreamUrl\":\""
-                    + gw.upstream().baseUrl()
-                    + "/"
-                    + prefix
+                    + upstreamUrl
                     + "\",\"state\":\""
                     + (published ? "published" : "draft")
                     + "\",\"steps\":[{\"policy\":\"client-auth\"},{\"policy\":\"subscription\"},"
