@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -38,6 +39,11 @@ public class AccessLog implements CallSink {
   @Inject
   @ConfigProperty(name = "meshgate.access-log", defaultValue = "file")
   String target;
+
+  /** The setting {@code meshgate.access-log} replaced: {@code false} still means off. */
+  @Inject
+  @ConfigProperty(name = "meshgate.access-log.enabled")
+  Optional<Boolean> legacyEnabled;
 
   @Inject
   @ConfigProperty(name = "meshgate.access-log.file", defaultValue = "logs/access.log")
@@ -73,8 +79,18 @@ public class AccessLog implements CallSink {
 
   @PostConstruct
   void init() {
+    if (legacyEnabled.isPresent()) {
+      LOG.warning(
+          "MESHGATE-ACCESS-LOG: MESHGATE_ACCESS_LOG_ENABLED is replaced by MESHGATE_ACCESS_LOG"
+              + " (file, stdout or off)"
+              + (legacyEnabled.get() ? "" : "; false is read as off"));
+    }
+    String where =
+        legacyEnabled.isPresent() && !legacyEnabled.get()
+            ? "off"
+            : target.trim().toLowerCase(Locale.ROOT);
     Path path =
-        switch (target.trim().toLowerCase(Locale.ROOT)) {
+        switch (where) {
           case "off", "false" -> null;
           case "file" -> Path.of(file);
           case "stdout" -> Path.of("");
@@ -106,6 +122,7 @@ public class AccessLog implements CallSink {
         .setUnit("{line}")
         .buildWithCallback(m -> m.record(w.dropped()));
     writer = w;
+    w.probe();
     flushing =
         scheduler.scheduleWithFixedDelay(this::drain, flushMs, flushMs, TimeUnit.MILLISECONDS);
     LOG.info(

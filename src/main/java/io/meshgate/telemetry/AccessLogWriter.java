@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +46,7 @@ final class AccessLogWriter implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final List<CallRecord> batch = new ArrayList<>(BATCH);
 
+  private volatile boolean closed;
   private OutputStream out;
   private long fileBytes;
   private boolean failing;
@@ -79,7 +81,7 @@ final class AccessLogWriter implements AutoCloseable {
 
   /** Queues a call's line; {@code false} (and counted) when the queue is full. Never blocks. */
   boolean offer(CallRecord call) {
-    if (queue.offer(call)) {
+    if (!closed && queue.offer(call)) {
       return true;
     }
     dropped.incrementAndGet();
@@ -89,6 +91,21 @@ final class AccessLogWriter implements AutoCloseable {
   /** Lines dropped so far: the queue was full, or the file could not be written. */
   long dropped() {
     return dropped.get();
+  }
+
+  /** Opens the file now, so a path that cannot be written is reported at start. */
+  synchronized void probe() {
+    try {
+      stream().flush();
+    } catch (IOException e) {
+      closeQuietly();
+      failing = true;
+      LOG.warning(
+          "MESHGATE-ACCESS-LOG: cannot write "
+              + where()
+              + "; access-log lines are dropped (meshgate_access_log_dropped_total) until it can: "
+              + e);
+    }
   }
 
   /** Writes every queued line. Called by one thread at a time. */
@@ -127,7 +144,15 @@ final class AccessLogWriter implements AutoCloseable {
           && maxFileBytes > 0
           && fileBytes > 0
           && fileBytes + line.length > maxFileBytes) {
-        roll();
+        try {
+          roll();
+        } catch (IOException e) {
+          // Keep appending to the current file rather than losing lines; try again after
+          // another maxFileBytes.
+          fileBytes = 0;
+          LOG.warning(
+              "MESHGATE-ACCESS-LOG: cannot roll " + where() + ", appending to it instead: " + e);
+        }
       }
       stream().write(line);
       fileBytes += line.length;
@@ -168,17 +193,17 @@ final class AccessLogWriter implements AutoCloseable {
     }
     Files.move(file, rolled);
     fileBytes = 0;
+    // only files this writer rolled: base_yy.MM.dd_HH.mm.ss.SSS[_n]ext
+    Pattern mine =
+        Pattern.compile(
+            Pattern.quote(base)
+                + "_\\d{2}\\.\\d{2}\\.\\d{2}_\\d{2}\\.\\d{2}\\.\\d{2}\\.\\d{3}(_\\d+)?"
+                + Pattern.quote(ext));
     List<Path> old;
     try (Stream<Path> siblings = Files.list(file.toAbsolutePath().getParent())) {
       old =
           siblings
-              .filter(
-                  p -> {
-                    String n = p.getFileName().toString();
-                    return n.startsWith(base + "_")
-                        && n.endsWith(ext)
-                        && n.length() > name.length();
-                  })
+              .filter(p -> mine.matcher(p.getFileName().toString()).matches())
               .sorted()
               .toList();
     }
@@ -209,6 +234,7 @@ final class AccessLogWriter implements AutoCloseable {
   /** Writes what is queued, then releases the file. */
   @Override
   public synchronized void close() {
+    closed = true; // calls that end from now on are counted as dropped
     drain();
     closeQuietly();
   }

@@ -112,6 +112,31 @@ class AccessLogWriterTest {
   }
 
   @Test
+  void pruningLeavesFilesItDidNotRollAlone() throws IOException {
+    Path file = dir.resolve("access.log");
+    Path foreign = Files.writeString(dir.resolve("access_audit.log"), "keep me\n");
+    int lineBytes = (AccessLog.line(call("r-000")) + "\n").length();
+    try (AccessLogWriter w = new AccessLogWriter(file, lineBytes, 0, 100, AccessLog::line)) {
+      for (int i = 0; i < 5; i++) {
+        w.offer(call(String.format("r-%03d", i)));
+      }
+    }
+    assertThat(foreign).hasContent("keep me");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("access.log", "access_audit.log");
+    }
+  }
+
+  @Test
+  void callsEndingAfterCloseAreCountedAsDropped() {
+    AccessLogWriter w = new AccessLogWriter(dir.resolve("access.log"), 0, 1, 10, AccessLog::line);
+    w.close();
+    assertThat(w.offer(call("late"))).isFalse();
+    assertThat(w.dropped()).isEqualTo(1);
+  }
+
+  @Test
   void anUnwritableFileDropsLinesCountsThemAndRecoversWhenItCanWriteAgain() throws IOException {
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");
