@@ -96,6 +96,8 @@ public class UpstreamTls {
           "MESHGATE_UPSTREAM_CLIENT_CERT_FILE and MESHGATE_UPSTREAM_CLIENT_KEY_FILE go together");
     }
     if (!configured()) {
+      // The JVM's CAs, no client certificate, but the same checks and error keys as below.
+      current = load();
       return;
     }
     if (reloadSeconds < 1) {
@@ -122,8 +124,8 @@ public class UpstreamTls {
   }
 
   /**
-   * The TLS strategy for the upstream connection pool, or {@code null} for HttpClient's default
-   * (the JVM's trusted CAs, no client certificate). New connections use the latest material.
+   * The TLS strategy for the upstream connection pool ({@code null} only outside a container). New
+   * connections use the latest material.
    */
   TlsSocketStrategy strategy() {
     if (current == null) {
@@ -161,6 +163,7 @@ public class UpstreamTls {
             Pem.certificates(Path.of(certFile.get()), "MESHGATE_UPSTREAM_CLIENT_CERT_FILE");
         PrivateKey key =
             Pem.privateKey(Path.of(keyFile.get()), "MESHGATE_UPSTREAM_CLIENT_KEY_FILE");
+        requireMatch(chain.get(0), key);
         char[] password = new char[0];
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
@@ -180,6 +183,25 @@ public class UpstreamTls {
           new DefaultHostnameVerifier());
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("Upstream TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /** A key that does not belong to the certificate would fail every handshake: refuse it. */
+  private static void requireMatch(X509Certificate cert, PrivateKey key)
+      throws GeneralSecurityException {
+    String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    byte[] probe = new byte[32];
+    new SecureRandom().nextBytes(probe);
+    java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+    sign.initSign(key);
+    sign.update(probe);
+    byte[] signature = sign.sign();
+    java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+    verify.initVerify(cert.getPublicKey());
+    verify.update(probe);
+    if (!verify.verify(signature)) {
+      throw new IllegalArgumentException(
+          "MESHGATE_UPSTREAM_CLIENT_KEY_FILE is not the key of MESHGATE_UPSTREAM_CLIENT_CERT_FILE");
     }
   }
 
@@ -255,6 +277,8 @@ public class UpstreamTls {
         return new Problem(
             502, UNTRUSTED, "The upstream's certificate is expired or not yet valid");
       }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
         return new Problem(
             502, UNTRUSTED, "The upstream's certificate is not issued by a CA the gateway trusts");

@@ -100,11 +100,12 @@ class UpstreamTlsIT extends OnManagedGateway {
     return Http.get(replica.uri(api.basePath() + "/item"), "X-API-Key", api.key());
   }
 
-  private static void assertRefused(HttpResponse<String> r, String errorKey) {
+  private static void assertRefused(HttpResponse<String> r, String errorKey, String detail) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
     assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
     JsonObject problem = Json.createReader(new StringReader(r.body())).readObject();
     assertThat(problem.getString("errorKey")).isEqualTo(errorKey);
+    assertThat(problem.getString("detail")).contains(detail);
     assertThat(r.body()).doesNotContain("127.0.0.1").doesNotContain("elsewhere.example");
   }
 
@@ -135,19 +136,19 @@ class UpstreamTlsIT extends OnManagedGateway {
   @Test
   @Order(3)
   void aCertificateFromAnUnknownCaIsRefusedWith502() {
-    assertRefused(call(strangerApi), "UPSTREAM_TLS_UNTRUSTED");
+    assertRefused(call(strangerApi), "UPSTREAM_TLS_UNTRUSTED", "not issued by a CA");
   }
 
   @Test
   @Order(4)
   void aCertificateForAnotherHostIsRefusedWith502() {
-    assertRefused(call(wrongHostApi), "UPSTREAM_TLS_HOSTNAME_MISMATCH");
+    assertRefused(call(wrongHostApi), "UPSTREAM_TLS_HOSTNAME_MISMATCH", "does not name its host");
   }
 
   @Test
   @Order(5)
   void anExpiredCertificateIsRefusedWith502() {
-    assertRefused(call(expiredApi), "UPSTREAM_TLS_UNTRUSTED");
+    assertRefused(call(expiredApi), "UPSTREAM_TLS_UNTRUSTED", "expired");
   }
 
   @Test
