@@ -76,6 +76,9 @@ public final class Pem {
           setting + ": " + file + " is not a PEM private key file (" + e.getMessage() + ")", e);
     }
     throw new IllegalArgumentException(
-        setting + ": " + file + " holds no private key (-----BEGIN PRIVATE KEY-----)");
+        setting
+            + ": "
+            + file
+            + " holds no private key (a PEM block of type PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
   }
 }
