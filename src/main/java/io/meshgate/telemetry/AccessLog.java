@@ -138,11 +138,6 @@ public class AccessLog implements CallSink {
     }
   }
 
-  /** Whether calls are logged at all. */
-  public boolean enabled() {
-    return writer != null;
-  }
-
   @Override
   public void accept(CallRecord call) {
     if (writer != null) {
