@@ -51,6 +51,7 @@ public class EdgeFilter extends HttpFilter {
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
+    req = listeners.adopt(req);
     Problem framing = RequestFraming.check(req);
     if (framing != null) {
       Gateway.send(resp, framing, null);

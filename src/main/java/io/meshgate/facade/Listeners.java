@@ -1,5 +1,6 @@
 package io.meshgate.facade;
 
+import io.meshgate.edge.EdgeRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,9 +18,25 @@ public class Listeners {
   @ConfigProperty(name = "ADMIN_HTTPS_PORT", defaultValue = "-1")
   int adminHttpsPort;
 
+  /**
+   * The TLS edge's port ({@code io.meshgate.edge}); Liberty itself serves no TLS on the data
+   * listener.
+   */
   @Inject
-  @ConfigProperty(name = "HTTPS_PORT", defaultValue = "9443")
+  @ConfigProperty(name = "HTTPS_PORT", defaultValue = "-1")
   int httpsPort;
+
+  @Inject
+  @ConfigProperty(name = "HTTP_PORT", defaultValue = "9080")
+  int httpPort;
+
+  /**
+   * The request as the gateway must see it: a request the TLS edge forwarded over the loopback
+   * carries the client's address, scheme, port and certificates ({@link EdgeRequest}).
+   */
+  public HttpServletRequest adopt(HttpServletRequest req) {
+    return EdgeRequest.adopt(req, httpPort, httpsPort);
+  }
 
   /** Whether the request arrived on the admin listener (plain or TLS). */
   public boolean onAdminPort(HttpServletRequest req) {

@@ -1,5 +1,6 @@
 package io.meshgate.health;
 
+import io.meshgate.edge.TlsEdge;
 import io.meshgate.support.Startup;
 import io.meshgate.token.SigningKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,7 @@ public class ReadinessCheck implements HealthCheck {
   @Inject Startup startup;
   @Inject SigningKeys keys;
   @Inject DatabaseProbe database;
+  @Inject TlsEdge tlsEdge;
 
   @Override
   public HealthCheckResponse call() {
@@ -37,6 +39,12 @@ public class ReadinessCheck implements HealthCheck {
     boolean signing = keys.hasActiveKey();
     response.withData("signingKey", signing ? keys.active().kid() : "none");
     up &= signing;
+    TlsEdge.State tls = tlsEdge.state();
+    if (tls != TlsEdge.State.OFF) {
+      // Configured certificates that could not be loaded: the HTTPS port is closed.
+      response.withData("tls", tls == TlsEdge.State.SERVING ? "serving" : "failed");
+      up &= tls == TlsEdge.State.SERVING;
+    }
     return response.status(up).build();
   }
 }

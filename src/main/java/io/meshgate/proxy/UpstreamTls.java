@@ -163,7 +163,10 @@ public class UpstreamTls {
             Pem.certificates(Path.of(certFile.get()), "MESHGATE_UPSTREAM_CLIENT_CERT_FILE");
         PrivateKey key =
             Pem.privateKey(Path.of(keyFile.get()), "MESHGATE_UPSTREAM_CLIENT_KEY_FILE");
-        requireMatch(chain.get(0), key);
+        Pem.requireKeyOf(
+            chain.get(0),
+            key,
+            "MESHGATE_UPSTREAM_CLIENT_KEY_FILE is not the key of MESHGATE_UPSTREAM_CLIENT_CERT_FILE");
         char[] password = new char[0];
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
@@ -183,25 +186,6 @@ public class UpstreamTls {
           new DefaultHostnameVerifier());
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("Upstream TLS: " + e.getMessage(), e);
-    }
-  }
-
-  /** A key that does not belong to the certificate would fail every handshake: refuse it. */
-  private static void requireMatch(X509Certificate cert, PrivateKey key)
-      throws GeneralSecurityException {
-    String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-    byte[] probe = new byte[32];
-    new SecureRandom().nextBytes(probe);
-    java.security.Signature sign = java.security.Signature.getInstance(algorithm);
-    sign.initSign(key);
-    sign.update(probe);
-    byte[] signature = sign.sign();
-    java.security.Signature verify = java.security.Signature.getInstance(algorithm);
-    verify.initVerify(cert.getPublicKey());
-    verify.update(probe);
-    if (!verify.verify(signature)) {
-      throw new IllegalArgumentException(
-          "MESHGATE_UPSTREAM_CLIENT_KEY_FILE is not the key of MESHGATE_UPSTREAM_CLIENT_CERT_FILE");
     }
   }
 

@@ -81,4 +81,28 @@ public final class Pem {
             + file
             + " holds no private key (a PEM block of type PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
   }
+
+  /**
+   * Refuses a key that is not the certificate's (it would fail every handshake): signs a random
+   * probe with the key and verifies it with the certificate's public key.
+   */
+  public static void requireKeyOf(X509Certificate cert, PrivateKey key, String message) {
+    String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    try {
+      byte[] probe = new byte[32];
+      new java.security.SecureRandom().nextBytes(probe);
+      java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+      verify.initVerify(cert.getPublicKey());
+      verify.update(probe);
+      if (!verify.verify(signature)) {
+        throw new IllegalArgumentException(message);
+      }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException(message, e);
+    }
+  }
 }

@@ -164,6 +164,11 @@ public final class LibertyServer implements AutoCloseable {
     return httpPort;
   }
 
+  /** The data listener's TLS port (the TLS edge binds it when MESHGATE_TLS_CERT_DIR is set). */
+  public int httpsPort() {
+    return Integer.parseInt(env.get("HTTPS_PORT"));
+  }
+
   public Path logFile() {
     return dir.resolve("logs/messages.log");
   }
