@@ -61,6 +61,30 @@ public final class ExchangeContext {
     this.upstreamHeaders = upstreamHeaders;
   }
 
+  private java.security.cert.X509Certificate[] clientCertificates;
+  private String certificateThumbprint;
+
+  /** The certificate chain the client presented in the TLS handshake (leaf first), or null. */
+  public java.security.cert.X509Certificate[] clientCertificates() {
+    return clientCertificates;
+  }
+
+  public void clientCertificates(java.security.cert.X509Certificate[] chain) {
+    this.clientCertificates = chain;
+  }
+
+  /**
+   * The base64url SHA-256 thumbprint of the client certificate the app authenticated with (RFC 8705
+   * {@code x5t#S256}), or null: the mesh token binds to it.
+   */
+  public String certificateThumbprint() {
+    return certificateThumbprint;
+  }
+
+  public void certificateThumbprint(String thumbprint) {
+    this.certificateThumbprint = thumbprint;
+  }
+
   public Instant receivedAt() {
     return receivedAt;
   }

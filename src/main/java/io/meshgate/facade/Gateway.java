@@ -8,6 +8,7 @@ import io.meshgate.chain.InvalidPolicyConfigException;
 import io.meshgate.chain.PolicyChain;
 import io.meshgate.chain.PolicyChainFactory;
 import io.meshgate.chain.PolicyResult;
+import io.meshgate.edge.EdgeRequest;
 import io.meshgate.proxy.ClientBody;
 import io.meshgate.proxy.GatewayHeaders;
 import io.meshgate.proxy.HopByHopHeaders;
@@ -177,6 +178,10 @@ public class Gateway {
               upstreamHeaders);
       exchange.requestId(requestId);
       exchange.catalogGeneration(catalogGeneration);
+      if (req.getAttribute(EdgeRequest.CERTIFICATES)
+          instanceof java.security.cert.X509Certificate[] certificates) {
+        exchange.clientCertificates(certificates);
+      }
       call.clientAddress(exchange.clientAddress().getHostAddress());
       call.exchange(exchange);
 

@@ -49,6 +49,9 @@ public class TokenService {
   public static final String CLAIM_SCOPE = "scope";
   public static final String CLAIM_ACT = "act";
 
+  /** RFC 8705 confirmation: the client certificate the app authenticated with. */
+  public static final String CLAIM_CNF = "cnf";
+
   /** Default of {@code meshgate.token.max-ttl}. */
   public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(5);
 
@@ -179,10 +182,39 @@ public class TokenService {
       EndUser endUser,
       Set<String> tokenScopes,
       long catalogGeneration) {
+    return tokenFor(app, api, plan, audience, endUser, null, tokenScopes, catalogGeneration);
+  }
+
+  /**
+   * As above, for an app that authenticated with a client certificate: the token carries {@code
+   * cnf} with the certificate's {@code x5t#S256} (RFC 8705), so the mesh sees the binding, and is
+   * cached per certificate (an app may hold two during a rotation).
+   *
+   * @param certificateThumbprint base64url SHA-256 of the certificate, or null
+   */
+  public String tokenFor(
+      AppSnapshot app,
+      ApiSnapshot api,
+      PlanSnapshot plan,
+      String audience,
+      EndUser endUser,
+      String certificateThumbprint,
+      Set<String> tokenScopes,
+      long catalogGeneration) {
     String scope = scope(plan, tokenScopes);
-    Key key = new Key(app.id(), api.id(), plan.id(), plan.productId(), audience, endUser, scope);
+    Key key =
+        new Key(
+            app.id(),
+            api.id(),
+            plan.id(),
+            plan.productId(),
+            audience,
+            endUser,
+            certificateThumbprint,
+            scope);
     Instant now = clock.instant();
-    Cache<Key, Minted> cache = endUser == null ? this.cache : endUserCache;
+    Cache<Key, Minted> cache =
+        endUser == null && certificateThumbprint == null ? this.cache : endUserCache;
     Minted cached = cache.getIfPresent(key);
     if (cached != null
         && now.isBefore(cached.refreshAt)
@@ -204,7 +236,7 @@ public class TokenService {
                       && current.kid.equals(keys.active().kid())) {
                     return current;
                   }
-                  minted[0] = mint(app, plan, audience, endUser, scope, now);
+                  minted[0] = mint(app, plan, audience, endUser, certificateThumbprint, scope, now);
                   return minted[0];
                 })
             .token;
@@ -280,6 +312,7 @@ public class TokenService {
       PlanSnapshot plan,
       String audience,
       EndUser endUser,
+      String certificateThumbprint,
       String scope,
       Instant now) {
     long ttl = Math.min(plan.tokenTtlSeconds(), maxTtlSeconds);
@@ -301,6 +334,9 @@ public class TokenService {
       actor.put("iss", endUser.issuer());
       claims.setClaim(CLAIM_ACT, actor);
     }
+    if (certificateThumbprint != null) {
+      claims.setClaim(CLAIM_CNF, Map.of("x5t#S256", certificateThumbprint));
+    }
     GatewaySigner.Signed signed = signer.sign(claims, "JWT");
     metrics.tokenSignatures().inc();
     long refreshIn = Math.max(1, ttl - Math.min(refreshBeforeSeconds, ttl / 5));
@@ -314,6 +350,7 @@ public class TokenService {
       long productId,
       String audience,
       EndUser endUser,
+      String certificateThumbprint,
       String scope) {}
 
   private record Minted(String token, String kid, Instant refreshAt) {}

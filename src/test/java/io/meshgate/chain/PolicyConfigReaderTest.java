@@ -130,7 +130,8 @@ class PolicyConfigReaderTest {
   @Test
   void badMethodNamesTheElementAsAField() {
     assertThat(violations("{\"methods\":[\"api-key\",\"oauth3\"]}", ClientAuthPolicyConfig.class))
-        .containsExactly("methods[1]: must be api-key, client-secret, oauth2 or jwt (was oauth3)");
+        .containsExactly(
+            "methods[1]: must be api-key, client-secret, oauth2, jwt or certificate (was oauth3)");
   }
 
   @Test

@@ -10,11 +10,13 @@ import io.meshgate.catalog.app.AppState;
 import io.meshgate.catalog.app.CredentialEntity;
 import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.support.SecretDigester;
+import io.meshgate.support.tls.Thumbprints;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -27,6 +29,7 @@ import java.util.Locale;
 public class AppAdmin {
   public static final String APP_NOT_FOUND = "APP_NOT_FOUND";
   public static final String CREDENTIAL_NOT_FOUND = "CREDENTIAL_NOT_FOUND";
+  public static final String CERTIFICATE_REGISTERED = "CERTIFICATE_ALREADY_REGISTERED";
   public static final String APP_NAME_TAKEN = "APP_NAME_TAKEN";
   public static final String APP_CLIENT_ID_TAKEN = "APP_CLIENT_ID_TAKEN";
   public static final String APP_STATE_CONFLICT = "APP_STATE_CONFLICT";
@@ -144,7 +147,64 @@ public class AppAdmin {
     String key = NewSecrets.secret();
     CredentialEntity credential =
         app.addApiKey(digester.digestHex(key), NewSecrets.prefix(key), request.expiresAt(), now);
-    credential.setLabel(request.label());
+    created(actor, app, credential, request.label());
+    return newKey(credential, key);
+  }
+
+  /**
+   * Registers a client certificate for an app (by PEM or thumbprint). An app may hold several, so a
+   * certificate can be rotated with overlap: register the new one, move the clients, revoke the old
+   * one. A certificate registered for any app already is refused (409).
+   */
+  public AppViews.NewCertificate addCertificate(
+      String actor, long appId, CredentialRequest request) {
+    validator.check(request);
+    String hex;
+    String subject = null;
+    Instant expiresAt = request.expiresAt();
+    if (request.certificate() != null) {
+      if (request.certificateSha256() != null) {
+        throw AdminException.invalid(
+            "certificate", "give the certificate or its thumbprint (certificateSha256), not both");
+      }
+      X509Certificate cert = parseCertificate(request.certificate());
+      hex = Thumbprints.hex(Thumbprints.sha256(cert));
+      subject = cert.getSubjectX500Principal().getName();
+      Instant notAfter = cert.getNotAfter().toInstant();
+      if (!notAfter.isAfter(clock.instant())) {
+        throw AdminException.invalid("certificate", "has expired (notAfter " + notAfter + ")");
+      }
+      expiresAt = expiresAt == null || notAfter.isBefore(expiresAt) ? notAfter : expiresAt;
+    } else {
+      hex = Thumbprints.normalizeHex(request.certificateSha256());
+    }
+    String digest = digester.digestHex(Thumbprints.CREDENTIAL_PREFIX + hex);
+    if (em.createQuery("select count(c) from CredentialEntity c where c.keyDigest = :d", Long.class)
+            .setParameter("d", digest)
+            .getSingleResult()
+        > 0) {
+      throw AdminException.conflict(
+          CERTIFICATE_REGISTERED, "This client certificate is registered already");
+    }
+    AppEntity app = find(appId);
+    Instant now = clock.instant();
+    CredentialEntity credential =
+        app.addCertificate(digest, hex.substring(0, 16), subject, expiresAt, now);
+    created(actor, app, credential, request.label());
+    return new AppViews.NewCertificate(
+        credential.getId(),
+        credential.getKind(),
+        hex,
+        credential.getKeyPrefix(),
+        credential.getLabel(),
+        subject,
+        credential.getCreatedAt(),
+        credential.getExpiresAt());
+  }
+
+  /** Labels, stores and audits a new credential of {@code app}. */
+  private void created(String actor, AppEntity app, CredentialEntity credential, String label) {
+    credential.setLabel(label);
     em.flush();
     audit.write(
         actor,
@@ -153,8 +213,22 @@ public class AppAdmin {
         credential.getId(),
         null,
         view(credential),
-        CatalogChange.credential(credential.getId(), appId, app.getClientId()));
-    return newKey(credential, key);
+        CatalogChange.credential(credential.getId(), app.getId(), app.getClientId()));
+  }
+
+  private static X509Certificate parseCertificate(String pem) {
+    try (var parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(pem))) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (o instanceof org.bouncycastle.cert.X509CertificateHolder holder) {
+          return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+              .getCertificate(holder);
+        }
+      }
+    } catch (java.io.IOException | java.security.cert.CertificateException | RuntimeException e) {
+      throw AdminException.invalid("certificate", "is not a PEM certificate");
+    }
+    throw AdminException.invalid(
+        "certificate", "holds no certificate (-----BEGIN CERTIFICATE-----)");
   }
 
   public List<AppViews.Credential> credentials(long appId) {
@@ -231,8 +305,10 @@ public class AppAdmin {
   static AppViews.Credential view(CredentialEntity c) {
     return new AppViews.Credential(
         c.getId(),
+        c.getKind(),
         c.getKeyPrefix(),
         c.getLabel(),
+        c.getSubject(),
         c.getCreatedAt(),
         c.getExpiresAt(),
         c.getRevokedAt());

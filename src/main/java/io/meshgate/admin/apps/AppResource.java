@@ -86,6 +86,12 @@ public class AppResource {
   @Path("{id}/credentials")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response addKey(@PathParam("id") long id, CredentialRequest request) {
+    if (request != null && request.isCertificate()) {
+      AppViews.NewCertificate cert = apps.addCertificate(Actors.of(security), id, request);
+      return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(cert.id())).build())
+          .entity(cert)
+          .build();
+    }
     AppViews.NewKey key = apps.addKey(Actors.of(security), id, request);
     return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(key.id())).build())
         .header("Cache-Control", NO_STORE)

@@ -20,11 +20,27 @@ public final class AppViews {
   /** An API key's metadata: never the key, never its digest. */
   public record Credential(
       long id,
+      String kind,
       String prefix,
       String label,
+      String subject,
       Instant createdAt,
       Instant expiresAt,
       Instant revokedAt) {}
+
+  /**
+   * A registered client certificate: {@code certificateSha256} is its thumbprint (hex), {@code
+   * subject} its subject when registered by PEM.
+   */
+  public record NewCertificate(
+      long id,
+      String kind,
+      String certificateSha256,
+      String prefix,
+      String label,
+      String subject,
+      Instant createdAt,
+      Instant expiresAt) {}
 
   /** The create response: the only time the client secret and the first key are shown. */
   public record Created(

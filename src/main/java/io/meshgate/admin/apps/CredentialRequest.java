@@ -1,10 +1,31 @@
 package io.meshgate.admin.apps;
 
 import jakarta.validation.constraints.Future;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 
-/** A new API key for an app: optional expiry and label. Send {@code {}} for neither. */
+/**
+ * A new credential for an app. Without {@code certificate} and {@code certificateSha256}: a new API
+ * key (optional expiry and label; send {@code {}} for neither). With one of them: a client
+ * certificate, registered by its PEM ({@code -----BEGIN CERTIFICATE-----}, the leaf first; it
+ * expires with the certificate) or by its SHA-256 thumbprint (64 hex digits, colons allowed).
+ */
 public record CredentialRequest(
     @Future(message = "must be in the future") Instant expiresAt,
-    @Size(max = 200, message = "must be at most 200 characters") String label) {}
+    @Size(max = 200, message = "must be at most 200 characters") String label,
+    @Size(max = 20000, message = "must be at most 20000 characters") String certificate,
+    @Pattern(
+            regexp = "([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}",
+            message = "must be a SHA-256 thumbprint: 64 hex digits, colons allowed")
+        String certificateSha256) {
+
+  public CredentialRequest(Instant expiresAt, String label) {
+    this(expiresAt, label, null, null);
+  }
+
+  /** Whether this registers a client certificate rather than creating an API key. */
+  public boolean isCertificate() {
+    return certificate != null || certificateSha256 != null;
+  }
+}

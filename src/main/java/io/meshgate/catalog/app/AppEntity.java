@@ -57,6 +57,15 @@ public class AppEntity {
     return credential;
   }
 
+  /** Registers a client certificate by the keyed digest of its thumbprint. */
+  public CredentialEntity addCertificate(
+      String digest, String prefix, String subject, Instant expiresAt, Instant now) {
+    CredentialEntity credential = new CredentialEntity(this, digest, prefix, expiresAt, now);
+    credential.certificate(subject);
+    credentials.add(credential);
+    return credential;
+  }
+
   public Instant getCreatedAt() {
     return createdAt;
   }

@@ -11,7 +11,10 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** An API key of an app. Only its keyed digest and a short prefix (for people) are stored. */
+/**
+ * An API key or a client certificate of an app. Only a keyed digest and a short prefix (for people)
+ * are stored; for a certificate also its subject.
+ */
 @Entity
 @Table(name = "credential")
 public class CredentialEntity {
@@ -40,6 +43,15 @@ public class CredentialEntity {
   @Column(name = "created_at")
   private Instant createdAt;
 
+  /** {@link #API_KEY} or {@link #CERTIFICATE}. */
+  private String kind = API_KEY;
+
+  /** A certificate's subject (RFC 2253), when it was registered by its PEM. */
+  private String subject;
+
+  public static final String API_KEY = "api-key";
+  public static final String CERTIFICATE = "certificate";
+
   protected CredentialEntity() {}
 
   CredentialEntity(
@@ -49,6 +61,20 @@ public class CredentialEntity {
     this.keyPrefix = keyPrefix;
     this.expiresAt = expiresAt;
     this.createdAt = now;
+  }
+
+  public String getKind() {
+    return kind;
+  }
+
+  public String getSubject() {
+    return subject;
+  }
+
+  /** Makes this credential a client certificate. */
+  void certificate(String subject) {
+    this.kind = CERTIFICATE;
+    this.subject = subject;
   }
 
   public Long getId() {

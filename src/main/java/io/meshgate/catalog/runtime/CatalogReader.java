@@ -101,7 +101,8 @@ public class CatalogReader {
                     c.getApp().getId(),
                     c.getKeyPrefix(),
                     c.getExpiresAt(),
-                    c.getRevokedAt()));
+                    c.getRevokedAt(),
+                    c.getKind()));
   }
 
   public Optional<AppSnapshot> appById(long appId) {

@@ -8,6 +8,7 @@ import io.meshgate.chain.Policy;
 import io.meshgate.chain.PolicyResult;
 import io.meshgate.chain.PolicyStage;
 import io.meshgate.support.SecretDigester;
+import io.meshgate.support.tls.Thumbprints;
 import io.meshgate.token.InvalidTokenException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ public final class ClientAuthPolicy implements Policy {
   private static final String BAD_ENCODING = "\u0000bad-encoding";
 
   private final boolean apiKeys;
+  private final boolean certificates;
+  private final boolean certificateOnly;
   private final boolean clientSecrets;
   private final String apiKeyHeader;
   private final String apiKeyQueryParam;
@@ -71,6 +74,8 @@ public final class ClientAuthPolicy implements Policy {
             || config.methods().contains(ClientAuthPolicyConfig.JWT);
     this.apiKeys = config.methods().contains(ClientAuthPolicyConfig.API_KEY);
     this.clientSecrets = config.methods().contains(ClientAuthPolicyConfig.CLIENT_SECRET);
+    this.certificates = config.methods().contains(ClientAuthPolicyConfig.CERTIFICATE);
+    this.certificateOnly = certificates && config.methods().size() == 1;
     this.apiKeyHeader = config.apiKeyHeader();
     this.apiKeyQueryParam = config.apiKeyQueryParam();
     this.clientIdHeader = config.clientIdHeader();
@@ -88,6 +93,10 @@ public final class ClientAuthPolicy implements Policy {
     }
     if (bearer) {
       c.append(c.length() > 0 ? ", " : "").append("Bearer realm=\"meshgate\"");
+    }
+    if (certificates) {
+      // No HTTP scheme asks for a TLS client certificate; this names what is expected.
+      c.append(c.length() > 0 ? ", " : "").append("ClientCertificate realm=\"meshgate\"");
     }
     this.challenge = Map.of("WWW-Authenticate", c.toString());
     this.missingMessage = "No credential: send " + acceptedCredentials();
@@ -111,6 +120,17 @@ public final class ClientAuthPolicy implements Policy {
       exchange.upstreamHeaders().removeAll("authorization"); // Bearer token or Basic credentials
     }
 
+    java.security.cert.X509Certificate[] chain = exchange.clientCertificates();
+    if (certificates && chain != null && chain.length > 0) {
+      // A certificate from the handshake comes first: it was presented on purpose.
+      return authenticateCertificate(exchange, chain[0]);
+    }
+    if (certificateOnly) {
+      return reject(
+          MISSING,
+          "No client certificate: this API needs a registered client certificate in the TLS"
+              + " handshake");
+    }
     String apiKey = null;
     if (apiKeys) {
       apiKey = headers.first(apiKeyHeader);
@@ -182,6 +202,9 @@ public final class ClientAuthPolicy implements Policy {
     if (bearer) {
       kinds.add("an OAuth access token (Authorization: Bearer)");
     }
+    if (certificates) {
+      kinds.add("a registered client certificate (TLS)");
+    }
     int last = kinds.size() - 1;
     return last == 0
         ? kinds.get(0)
@@ -193,7 +216,7 @@ public final class ClientAuthPolicy implements Policy {
       return reject(INVALID, "The API key is not valid");
     }
     Optional<CredentialSnapshot> credential = credentialsByDigest.apply(digester.digestHex(apiKey));
-    if (credential.isEmpty()) {
+    if (credential.isEmpty() || credential.get().certificate()) {
       return reject(INVALID, "The API key is not valid");
     }
     CredentialSnapshot key = credential.get();
@@ -204,6 +227,40 @@ public final class ClientAuthPolicy implements Policy {
       return reject(INVALID, "The API key has expired");
     }
     return admit(exchange, appsById.apply(key.appId()));
+  }
+
+  /**
+   * The app whose registered certificate the client presented: valid now, registered, not revoked.
+   * The handshake already proved the client holds its private key.
+   */
+  private PolicyResult authenticateCertificate(
+      ExchangeContext exchange, java.security.cert.X509Certificate leaf) {
+    java.util.Date now = java.util.Date.from(exchange.receivedAt());
+    if (now.after(leaf.getNotAfter())) {
+      return reject(INVALID, "The client certificate has expired");
+    }
+    if (now.before(leaf.getNotBefore())) {
+      return reject(INVALID, "The client certificate is not valid yet");
+    }
+    byte[] thumbprint = Thumbprints.sha256(leaf);
+    Optional<CredentialSnapshot> credential =
+        credentialsByDigest.apply(
+            digester.digestHex(Thumbprints.CREDENTIAL_PREFIX + Thumbprints.hex(thumbprint)));
+    if (credential.isEmpty() || !credential.get().certificate()) {
+      return reject(INVALID, "The client certificate is not registered for an app");
+    }
+    CredentialSnapshot registered = credential.get();
+    if (registered.revokedAt() != null) {
+      return reject(INVALID, "The client certificate has been revoked");
+    }
+    if (!registered.usableAt(exchange.receivedAt())) {
+      return reject(INVALID, "The client certificate's registration has expired");
+    }
+    PolicyResult admitted = admit(exchange, appsById.apply(registered.appId()));
+    if (exchange.app() != null) {
+      exchange.certificateThumbprint(Thumbprints.base64Url(thumbprint));
+    }
+    return admitted;
   }
 
   private PolicyResult authenticateClientSecret(

@@ -14,8 +14,8 @@ public record ClientAuthPolicyConfig(
     @Size(min = 1, message = "must list at least one method")
         List<
                 @Pattern(
-                    regexp = "api-key|client-secret|oauth2|jwt",
-                    message = "must be api-key, client-secret, oauth2 or jwt")
+                    regexp = "api-key|client-secret|oauth2|jwt|certificate",
+                    message = "must be api-key, client-secret, oauth2, jwt or certificate")
                 String>
             methods,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String apiKeyHeader,
@@ -30,6 +30,13 @@ public record ClientAuthPolicyConfig(
   public static final String CLIENT_SECRET = "client-secret";
   public static final String OAUTH2 = "oauth2";
   public static final String JWT = "jwt";
+
+  /**
+   * A client certificate registered for the app, presented in the TLS handshake at the edge
+   * (README, "TLS at the edge"). Alone in {@code methods}: the API requires one; with others: a
+   * presented certificate is used, else the other methods.
+   */
+  public static final String CERTIFICATE = "certificate";
 
   public ClientAuthPolicyConfig {
     methods = methods == null ? List.of(API_KEY, CLIENT_SECRET) : List.copyOf(methods);

@@ -41,6 +41,8 @@ public class HeadersPolicyFactory implements PolicyFactory<HeadersPolicyConfig> 
       this.names = names;
     }
 
+    static final String CLIENT_CERT_HEADER = "x-meshgate-client-cert-sha256";
+
     @Override
     public PolicyStage stage() {
       return PolicyStage.HEADERS;
@@ -54,6 +56,11 @@ public class HeadersPolicyFactory implements PolicyFactory<HeadersPolicyConfig> 
       }
       if (exchange.app() != null) {
         upstream.set(names.clientId(), exchange.app().clientId());
+      }
+      if (exchange.certificateThumbprint() != null) {
+        // The app authenticated with this client certificate (the token's cnf.x5t#S256). The
+        // x-meshgate- prefix is reserved: a client's own header of that name never gets through.
+        upstream.set(CLIENT_CERT_HEADER, exchange.certificateThumbprint());
       }
       if (exchange.plan() != null) {
         upstream.set(names.clientPlan(), exchange.plan().name());

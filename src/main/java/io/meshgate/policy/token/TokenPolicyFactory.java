@@ -64,6 +64,7 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
                 exchange.plan(),
                 audience != null ? audience : exchange.api().audience(),
                 exchange.endUser(),
+                exchange.certificateThumbprint(),
                 exchange.tokenScopes(),
                 exchange.catalogGeneration()));
         return PolicyResult.proceed();

@@ -54,7 +54,9 @@ class ClientAuthPolicyConfigTest {
                     "{\"methods\":[\"api-key\",\"" + method + "\"]}", ClientAuthPolicyConfig.class))
         .isInstanceOf(InvalidPolicyConfigException.class)
         .hasMessage(
-            "methods[1]: must be api-key, client-secret, oauth2 or jwt (was " + method + ")");
+            "methods[1]: must be api-key, client-secret, oauth2, jwt or certificate (was "
+                + method
+                + ")");
   }
 
   private static final String IDP =

@@ -33,7 +33,24 @@ public record ServedApi(
     return create(prefix, true, upstreamUrl);
   }
 
+  /**
+   * Creates a published one in front of {@code upstreamUrl} whose client-auth step accepts these
+   * methods (for example {@code "certificate"}).
+   */
+  public static ServedApi create(String prefix, String upstreamUrl, String... methods) {
+    String config =
+        "{\"methods\":["
+            + String.join(",", java.util.Arrays.stream(methods).map(m -> "\"" + m + "\"").toList())
+            + "]}";
+    return create(prefix, true, upstreamUrl, config);
+  }
+
   private static ServedApi create(String prefix, boolean published, String upstreamUrl) {
+    return create(prefix, published, upstreamUrl, "{}");
+  }
+
+  private static ServedApi create(
+      String prefix, boolean published, String upstreamUrl, String clientAuthConfig) {
     String n = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     String basePath = "/" + n;
     long apiId =
@@ -48,7 +65,9 @@ public record ServedApi(
                     + upstreamUrl
                     + "\",\"state\":\""
                     + (published ? "published" : "draft")
-                    + "\",\"steps\":[{\"policy\":\"client-auth\"},{\"policy\":\"subscription\"},"
+                    + "\",\"steps\":[{\"policy\":\"client-auth\",\"config\":"
+                    + clientAuthConfig
+                    + "},{\"policy\":\"subscription\"},"
                     + "{\"policy\":\"token\"},{\"policy\":\"headers\"}]}"));
     long productId =
         id(
