@@ -89,7 +89,9 @@ COPY --chown=1001:0 --from=build /build/target/meshgate.war /config/apps/meshgat
 # is baked into the image.
 ENV MESHGATE_DEMO=false
 
-EXPOSE 9080
+# 9443: the TLS edge, when HTTPS_PORT=9443 and MESHGATE_TLS_CERT_DIR are set
+# (kubernetes/tls-edge/).
+EXPOSE 9080 9443
 
 # configure.sh applies interim fixes and fills OpenJ9's shared class cache by starting the
 # server once, which starts the app. Nothing that start creates may end up in an image layer
