@@ -58,6 +58,7 @@ final class BackendPool {
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+            .localAddress(new InetSocketAddress(EdgeRequest.EDGE_ADDRESS, 0))
             .remoteAddress(target);
     return new SimpleChannelPool(
         bootstrap,

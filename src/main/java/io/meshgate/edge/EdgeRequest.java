@@ -2,7 +2,6 @@ package io.meshgate.edge;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.net.InetAddress;
 
 /**
  * A request the TLS edge forwarded, as the gateway must see it: from the client's address, over
@@ -15,6 +14,9 @@ public final class EdgeRequest extends HttpServletRequestWrapper {
 
   /** The servlet attribute that holds the negotiated cipher suite. */
   public static final String CIPHER_SUITE = "jakarta.servlet.request.cipher_suite";
+
+  /** The only address the edge's loopback connections use, at both ends. */
+  static final String EDGE_ADDRESS = "127.0.0.1";
 
   private final EdgeClients.Client client;
   private final int edgePort;
@@ -33,19 +35,14 @@ public final class EdgeRequest extends HttpServletRequestWrapper {
     if (edgePort <= 0 || req.getLocalPort() != httpPort) {
       return req;
     }
-    EdgeClients.Client client = EdgeClients.lookup(req.getRemotePort());
-    if (client == null || !loopback(req.getRemoteAddr())) {
+    // The edge connects from 127.0.0.1 to 127.0.0.1 (BackendPool), nothing else: an Istio
+    // sidecar's inbound connections come from 127.0.0.6 or the pod's address, and their source
+    // ports may equal the edge's, so the address must match exactly, not just be a loopback one.
+    if (!EDGE_ADDRESS.equals(req.getRemoteAddr()) || !EDGE_ADDRESS.equals(req.getLocalAddr())) {
       return req;
     }
-    return new EdgeRequest(req, client, edgePort);
-  }
-
-  private static boolean loopback(String address) {
-    try {
-      return InetAddress.getByName(address).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
+    EdgeClients.Client client = EdgeClients.lookup(req.getRemotePort());
+    return client == null ? req : new EdgeRequest(req, client, edgePort);
   }
 
   /** The client this request came from. */

@@ -181,7 +181,7 @@ public class TlsEdge {
   private void start(Path dir) {
     boss = new NioEventLoopGroup(1, new DefaultThreadFactory("meshgate-tls-accept", true));
     workers = new NioEventLoopGroup(0, new DefaultThreadFactory("meshgate-tls", true));
-    backends = new BackendPool(new InetSocketAddress("127.0.0.1", backendPort));
+    backends = new BackendPool(new InetSocketAddress(EdgeRequest.EDGE_ADDRESS, backendPort));
     EdgeExchange.Settings settings =
         new EdgeExchange.Settings(backends, "off".equalsIgnoreCase(hsts.trim()) ? null : hsts);
     long handshakeMillis = seconds(handshakeTimeout, 10) * 1000;
