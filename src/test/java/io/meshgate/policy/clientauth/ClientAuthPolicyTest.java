@@ -496,6 +496,101 @@ class ClientAuthPolicyTest {
                 Map.of("WWW-Authenticate", "Bearer realm=\"meshgate\", error=\"invalid_token\"")));
   }
 
+  // ------------------------------------------------------------ client certificates
+
+  private static final io.meshgate.testing.TestPki.Ca CERT_CA =
+      io.meshgate.testing.TestPki.ca("policy unit CA");
+
+  private java.security.cert.X509Certificate registered(
+      java.security.cert.X509Certificate cert, long appId, java.time.Instant revokedAt) {
+    String hex =
+        io.meshgate.support.tls.Thumbprints.hex(io.meshgate.support.tls.Thumbprints.sha256(cert));
+    credentials.put(
+        digester.digestHex("x5t#S256:" + hex),
+        new CredentialSnapshot(40L, appId, hex.substring(0, 16), null, revokedAt, "certificate"));
+    return cert;
+  }
+
+  /** A certificate valid at the tests' fixed {@code NOW}. */
+  private static java.security.cert.X509Certificate certificate(String cn) {
+    return CERT_CA.issue(cn, NOW.minusSeconds(3600), java.time.Duration.ofDays(1)).cert();
+  }
+
+  private ClientAuthPolicy certificates(String... methods) {
+    return policy(new ClientAuthPolicyConfig(List.of(methods), null, null, null, null, null));
+  }
+
+  private static PolicyResult.Reject refused(PolicyResult result) {
+    assertThat(result).isInstanceOf(PolicyResult.Reject.class);
+    return (PolicyResult.Reject) result;
+  }
+
+  private static ExchangeContext presenting(
+      java.security.cert.X509Certificate cert, String... headers) {
+    ExchangeContext exchange = exchange(headers(headers));
+    exchange.clientCertificates(new java.security.cert.X509Certificate[] {cert});
+    return exchange;
+  }
+
+  @Test
+  void aRegisteredCertificateAdmitsItsAppAndRecordsItsThumbprint() {
+    var cert = registered(certificate("shop"), 1L, null);
+    ExchangeContext exchange = presenting(cert);
+
+    assertThat(certificates("certificate").onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
+    assertThat(exchange.app()).isEqualTo(shop);
+    assertThat(exchange.certificateThumbprint())
+        .isEqualTo(
+            io.meshgate.support.tls.Thumbprints.base64Url(
+                io.meshgate.support.tls.Thumbprints.sha256(cert)));
+  }
+
+  @Test
+  void unknownRevokedExpiredAndMissingCertificatesAreRefused() {
+    ClientAuthPolicy policy = certificates("certificate");
+    assertThat(refused(policy.onRequest(presenting(certificate("stranger")))).errorKey())
+        .isEqualTo("CLIENT_AUTH_INVALID");
+    var revoked = registered(certificate("revoked"), 1L, NOW.minusSeconds(1));
+    assertThat(refused(policy.onRequest(presenting(revoked))).message()).contains("revoked");
+    var expired =
+        registered(
+            CERT_CA
+                .issue("old", NOW.minus(java.time.Duration.ofDays(3)), java.time.Duration.ofDays(1))
+                .cert(),
+            1L,
+            null);
+    assertThat(refused(policy.onRequest(presenting(expired))).message()).contains("expired");
+    PolicyResult.Reject none =
+        refused(policy.onRequest(exchange(headers("X-API-Key", "good-key"))));
+    assertThat(none.errorKey()).isEqualTo("CLIENT_AUTH_MISSING");
+    assertThat(none.message()).contains("client certificate");
+  }
+
+  @Test
+  void aCertificateCredentialIsNeverAnApiKeyNorAnApiKeyACertificate() {
+    var cert = registered(certificate("shop"), 1L, null);
+    String hex =
+        io.meshgate.support.tls.Thumbprints.hex(io.meshgate.support.tls.Thumbprints.sha256(cert));
+    assertThat(
+            refused(
+                    certificates("api-key", "certificate")
+                        .onRequest(exchange(headers("X-API-Key", "x5t#S256:" + hex))))
+                .errorKey())
+        .isEqualTo("CLIENT_AUTH_INVALID");
+    // And a certificate whose thumbprint digest is some API key's is not registered.
+    key("x5t#S256:" + hex, new CredentialSnapshot(41L, 1L, "xx", null, null));
+    assertThat(refused(certificates("certificate").onRequest(presenting(cert))).errorKey())
+        .isEqualTo("CLIENT_AUTH_INVALID");
+  }
+
+  @Test
+  void whereACertificateIsOptionalTheOtherMethodsStillWork() {
+    ExchangeContext exchange = exchange(headers("X-API-Key", "good-key"));
+    assertThat(certificates("certificate", "api-key").onRequest(exchange))
+        .isSameAs(PolicyResult.PROCEED);
+    assertThat(exchange.certificateThumbprint()).isNull();
+  }
+
   private ClientAuthPolicy policy(ClientAuthPolicyConfig config) {
     return new ClientAuthPolicy(
         config,
