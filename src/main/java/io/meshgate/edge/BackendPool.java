@@ -8,7 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.pool.FixedChannelPool;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -31,7 +31,18 @@ final class BackendPool {
   private static final int IDLE_SECONDS = 20;
 
   private final InetSocketAddress target;
-  private final Map<EventLoop, SimpleChannelPool> pools = new ConcurrentHashMap<>();
+
+  /**
+   * Loopback connections per event loop (there are 2 × cores loops): with more requests in flight
+   * the next ones wait, up to {@link #MAX_WAITING_PER_LOOP}, then get 503. Bounds the edge's use of
+   * loopback ports and of Liberty's connections.
+   */
+  static final int MAX_CONNECTIONS_PER_LOOP = 256;
+
+  static final int MAX_WAITING_PER_LOOP = 1024;
+  static final long ACQUIRE_TIMEOUT_MILLIS = 10_000;
+
+  private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
 
   BackendPool(InetSocketAddress target) {
     this.target = target;
@@ -41,26 +52,34 @@ final class BackendPool {
     return pools.computeIfAbsent(loop, this::pool).acquire();
   }
 
+  /** Gives a connection back for the next exchange (closed instead when it is not healthy). */
   void release(Channel backend) {
     backend.attr(EXCHANGE).set(null);
-    SimpleChannelPool pool = pools.get(backend.eventLoop());
-    if (pool == null || !backend.isActive()) {
+    FixedChannelPool pool = pools.get(backend.eventLoop());
+    if (pool == null) {
       backend.close();
       return;
     }
+    // Always through the pool, which counts its connections: it closes an inactive one itself.
     pool.release(backend);
   }
 
-  private SimpleChannelPool pool(EventLoop loop) {
+  /** Closes a connection whose exchange broke off (its state is unknown) and frees its slot. */
+  void discard(Channel backend) {
+    backend.attr(EXCHANGE).set(null);
+    backend.close();
+    release(backend);
+  }
+
+  private FixedChannelPool pool(EventLoop loop) {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(loop)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
-            .localAddress(new InetSocketAddress(EdgeRequest.EDGE_ADDRESS, 0))
             .remoteAddress(target);
-    return new SimpleChannelPool(
+    return new FixedChannelPool(
         bootstrap,
         new AbstractChannelPoolHandler() {
           @Override
@@ -73,6 +92,10 @@ final class BackendPool {
           }
         },
         ChannelHealthChecker.ACTIVE,
+        FixedChannelPool.AcquireTimeoutAction.FAIL,
+        ACQUIRE_TIMEOUT_MILLIS,
+        MAX_CONNECTIONS_PER_LOOP,
+        MAX_WAITING_PER_LOOP,
         true,
         true);
   }

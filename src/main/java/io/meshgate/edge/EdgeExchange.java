@@ -67,6 +67,15 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
   private boolean responseStarted;
   private boolean responseKeepAlive;
 
+  /** Liberty sent the whole answer: its connection may close now without loss. */
+  private boolean responseReceived;
+
+  /** The rest of an interim (1xx) answer Liberty sent, which the edge drops. */
+  private boolean droppingInterim;
+
+  /** Most messages read from a client and not yet forwarded (a pipelining client). */
+  private static final int MAX_PENDING = 64;
+
   EdgeExchange(Settings settings, Channel connection, String protocol) {
     this.settings = settings;
     this.connection = connection;
@@ -103,6 +112,12 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     pending.add(msg);
+    if (pending.size() > MAX_PENDING) {
+      // Requests pipelined far ahead of the answers: a client that does not read.
+      releasePending();
+      abort();
+      return;
+    }
     drain();
   }
 
@@ -180,6 +195,12 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     counter().incrementAndGet();
     requestDone = false;
     responseStarted = false;
+    responseReceived = false;
+    responseKeepAlive = true;
+    droppingInterim = false;
+    // 100-continue was answered by the edge (HttpServerExpectContinueHandler); any other
+    // expectation is not one Liberty should answer on the edge's connection.
+    request.headers().remove(io.netty.handler.codec.http.HttpHeaderNames.EXPECT);
     boolean full = request instanceof LastHttpContent;
     acquiring = true;
     Future<Channel> acquired = settings.backends().acquire(ctx.channel().eventLoop());
@@ -232,18 +253,30 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
 
   /** Something Liberty sent on this exchange's connection. */
   void fromBackend(Object msg) {
+    if (msg instanceof HttpResponse response
+        && response.status().codeClass()
+            == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+      // An interim answer (a 100 the edge already gave, a 103): dropped with the empty end
+      // Netty's decoder adds to it, which would otherwise end the client's answer.
+      ReferenceCountUtil.release(msg);
+      droppingInterim = !(msg instanceof LastHttpContent);
+      return;
+    }
+    if (droppingInterim && msg instanceof HttpContent) {
+      droppingInterim = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof HttpResponse response) {
-      if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
-          && response.status().code() != 101) {
-        // 100 Continue was answered by the edge already (the Expect header is gone).
-        ReferenceCountUtil.release(msg);
-        return;
-      }
       responseStarted = true;
-      responseKeepAlive = HttpUtil.isKeepAlive(response);
+      // A 101 would turn the connection into something else: never back to the pool.
+      responseKeepAlive = HttpUtil.isKeepAlive(response) && response.status().code() != 101;
       if (settings.hsts() != null && !response.headers().contains(HSTS)) {
         response.headers().set(HSTS, settings.hsts());
       }
+    }
+    if (msg instanceof LastHttpContent) {
+      responseReceived = true;
     }
     boolean last = msg instanceof LastHttpContent;
     Channel from = backend;
@@ -284,7 +317,7 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     if (!requestDone) {
       // The gateway answered before the whole request arrived: the rest of it has nowhere to go.
       releasePending();
-      b.close();
+      settings.backends().discard(b);
       closeFrontend();
       return;
     }
@@ -292,7 +325,7 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
       b.config().setAutoRead(true);
       settings.backends().release(b);
     } else {
-      b.close();
+      settings.backends().discard(b);
     }
     if (ctx.channel().isActive()) {
       drain();
@@ -311,12 +344,13 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
 
   /** Liberty's connection closed (or failed) under this exchange. */
   void backendClosed(Throwable cause) {
-    if (backend == null) {
+    if (backend == null || responseReceived) {
+      // The whole answer is in: it goes on to the client, the exchange ends when it is written.
       return;
     }
     Channel b = backend;
     detach();
-    b.close();
+    settings.backends().discard(b);
     if (!responseStarted) {
       respondAndClose(
           502, BACKEND_UNAVAILABLE, "The gateway closed the connection before it answered");
@@ -329,13 +363,18 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     if (backend != null) {
       Channel b = backend;
       detach();
-      b.close();
+      settings.backends().discard(b);
     }
     closeFrontend();
   }
 
+  /** Closes the client's connection (HTTP/2: this stream) after what is queued for it. */
   private void closeFrontend() {
-    ctx.channel().close();
+    if ("http/1.1".equals(protocol)) {
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.channel().close();
+    }
   }
 
   @Override
@@ -344,7 +383,7 @@ final class EdgeExchange extends ChannelInboundHandlerAdapter {
     if (backend != null) {
       Channel b = backend;
       detach();
-      b.close();
+      settings.backends().discard(b);
     }
     super.channelInactive(ctx);
   }

@@ -50,6 +50,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class TlsEdge {
   private static final Logger LOG = Logger.getLogger(TlsEdge.class.getName());
 
+  /**
+   * The largest header list of one HTTP/2 request (uncompressed). HPACK lets a few bytes on the
+   * wire stand for many header bytes, and each of a connection's streams may hold a list, so it is
+   * far below HTTP/1.1's limit; the gateway forwards at most 56 KiB of headers anyway.
+   */
+  static final int H2_MAX_HEADER_LIST_BYTES = 131_072;
+
   /** Readiness words for the edge. */
   public enum State {
     OFF,
@@ -124,6 +131,7 @@ public class TlsEdge {
   private EventLoopGroup workers;
   private Channel server;
   private BackendPool backends;
+  private java.util.concurrent.ScheduledExecutorService reloader;
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     if (certDir.isEmpty() || certDir.get().isBlank()) {
@@ -212,10 +220,12 @@ public class TlsEdge {
     InetSocketAddress bind =
         "*".equals(host.trim()) ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     server = bootstrap.bind(bind).syncUninterruptibly().channel();
-    workers
-        .next()
-        .scheduleWithFixedDelay(
-            () -> reload(dir), reloadSeconds, Math.max(1, reloadSeconds), TimeUnit.SECONDS);
+    // File reads and key parsing off the event loops, which must never block.
+    reloader =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("meshgate-tls-reload", true));
+    reloader.scheduleWithFixedDelay(
+        () -> reload(dir), reloadSeconds, Math.max(1, reloadSeconds), TimeUnit.SECONDS);
   }
 
   /**
@@ -224,8 +234,8 @@ public class TlsEdge {
    * one kept until the files are whole again.
    */
   private void reload(Path dir) {
+    String stamp = EdgeCertificates.stamp(dir);
     try {
-      String stamp = EdgeCertificates.stamp(dir);
       if (stamp.equals(loadedStamp) || stamp.equals(failedStamp)) {
         return;
       }
@@ -235,7 +245,7 @@ public class TlsEdge {
       failedStamp = null;
       LOG.info("MESHGATE-TLS: certificates re-read: " + describe(next));
     } catch (RuntimeException e) {
-      failedStamp = EdgeCertificates.stamp(dir);
+      failedStamp = stamp;
       LOG.warning(
           "MESHGATE-TLS: the certificates under "
               + dir
@@ -264,6 +274,10 @@ public class TlsEdge {
 
   @PreDestroy
   void stop() {
+    if (reloader != null) {
+      reloader.shutdownNow();
+      reloader = null;
+    }
     if (server != null) {
       server.close().syncUninterruptibly();
       server = null;
@@ -295,7 +309,7 @@ public class TlsEdge {
                 .initialSettings(
                     Http2Settings.defaultSettings()
                         .maxConcurrentStreams(maxConcurrentStreams)
-                        .maxHeaderListSize(maxHeaderBytes))
+                        .maxHeaderListSize(H2_MAX_HEADER_LIST_BYTES))
                 .decoderEnforceMaxRstFramesPerWindow(maxResets, 30)
                 .validateHeaders(true)
                 .build(),
@@ -307,6 +321,7 @@ public class TlsEdge {
                         .pipeline()
                         .addLast(
                             new Http2StreamFrameToHttpObjectCodec(true),
+                            new Http2ExpectContinue(),
                             new EdgeExchange(settings, ctx.channel(), "h2"));
                   }
                 }));
@@ -325,6 +340,22 @@ public class TlsEdge {
           new HttpServerKeepAliveHandler(),
           new HttpServerExpectContinueHandler(),
           new EdgeExchange(settings, ctx.channel(), "http/1.1"));
+    }
+  }
+
+  /**
+   * Answers {@code expect: 100-continue} on an HTTP/2 stream. Netty's handler adds {@code
+   * content-length: 0} to its 100, which HTTP/2 forbids on an interim answer (clients reset the
+   * stream): this one sends a bare 100.
+   */
+  private static final class Http2ExpectContinue extends HttpServerExpectContinueHandler {
+    @Override
+    protected io.netty.handler.codec.http.HttpResponse acceptMessage(
+        io.netty.handler.codec.http.HttpRequest request) {
+      return new io.netty.handler.codec.http.DefaultFullHttpResponse(
+          io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+          io.netty.handler.codec.http.HttpResponseStatus.CONTINUE,
+          io.netty.buffer.Unpooled.EMPTY_BUFFER);
     }
   }
 

@@ -53,6 +53,8 @@ class ClientCertificateIT extends OnManagedGateway {
   private static LibertyServer replica;
   private static ServedApi required;
   private static ServedApi optional;
+  private static ServedApi byCa;
+  private static TestPki.Ca partnerCa;
   private static TestPki.Issued first;
   private static TestPki.Issued second;
   private static long firstId;
@@ -69,6 +71,14 @@ class ClientCertificateIT extends OnManagedGateway {
     String upstream = Gateways.get().upstream().baseUrl();
     required = ServedApi.create("mtls", upstream + "/mtls", "certificate");
     optional = ServedApi.create("mtls-opt", upstream + "/mtls-opt", "certificate", "api-key");
+    partnerCa = TestPki.ca("partner CA");
+    byCa =
+        ServedApi.createWithClientAuth(
+            "mtls-ca",
+            upstream + "/mtls-ca",
+            "{\"methods\":[\"certificate\"],\"certificateAuthorities\":"
+                + json(pem(partnerCa.cert()))
+                + "}");
     replica =
         Gateways.get()
             .newReplica("client-certs", Map.of("MESHGATE_TLS_CERT_DIR", dir.toString()))
@@ -336,5 +346,32 @@ class ClientCertificateIT extends OnManagedGateway {
         call(optional, null, null, "X-API-Key", "x5t#S256:" + hex),
         "CLIENT_AUTH_INVALID",
         "API key");
+  }
+
+  @Test
+  @Order(9)
+  void anApiThatTrustsACaAcceptsItsCertificatesByRegisteredSubjectOrSan() throws Exception {
+    register(byCa.appId(), "{\"certificateSubject\":\"CN=billing, O=Acme\"}");
+    register(byCa.appId(), "{\"certificateSan\":\"Ledger.Acme.Internal\"}");
+    TestPki.Issued billing = partnerCa.issue("billing,O=Acme");
+    TestPki.Issued ledger = partnerCa.issue("ledger-7", "ledger.acme.internal");
+    assertThat(await(200, calling(byCa, billing)).statusCode()).isEqualTo(200);
+    assertThat(call(byCa, ledger, null).statusCode()).isEqualTo(200);
+    // The same names from a CA this API does not trust, or another name from its CA: refused.
+    assert401(
+        call(byCa, ca.issue("billing,O=Acme"), null), "CLIENT_AUTH_INVALID", "nor issued by a CA");
+    assert401(
+        call(byCa, partnerCa.issue("someone-else"), null),
+        "CLIENT_AUTH_INVALID",
+        "not registered for an app");
+    HttpResponse<String> bad =
+        AdminClient.send(
+            "POST",
+            "/admin/v1/apis",
+            "{\"name\":\"bad-ca\",\"version\":\"v1\",\"basePath\":\"/bad-ca\",\"upstreamUrl\":\"http://x\","
+                + "\"steps\":[{\"policy\":\"client-auth\",\"config\":{\"methods\":[\"certificate\"],"
+                + "\"certificateAuthorities\":\"not pem\"}}]}");
+    assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+    assertThat(bad.body()).contains("certificateAuthorities");
   }
 }

@@ -10,6 +10,7 @@ import io.meshgate.catalog.app.AppState;
 import io.meshgate.catalog.app.CredentialEntity;
 import io.meshgate.catalog.sync.CatalogChange;
 import io.meshgate.support.SecretDigester;
+import io.meshgate.support.tls.CertificateNames;
 import io.meshgate.support.tls.Thumbprints;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -159,26 +160,61 @@ public class AppAdmin {
   public AppViews.NewCertificate addCertificate(
       String actor, long appId, CredentialRequest request) {
     validator.check(request);
-    String hex;
+    int given =
+        (request.certificate() != null ? 1 : 0)
+            + (request.certificateSha256() != null ? 1 : 0)
+            + (request.certificateSubject() != null ? 1 : 0)
+            + (request.certificateSan() != null ? 1 : 0);
+    if (given != 1) {
+      throw AdminException.invalid(
+          "certificate",
+          "give exactly one of certificate, certificateSha256, certificateSubject, certificateSan");
+    }
+    String name;
+    String prefix;
     String subject = null;
+    String thumbprint = null;
     Instant expiresAt = request.expiresAt();
     if (request.certificate() != null) {
-      if (request.certificateSha256() != null) {
-        throw AdminException.invalid(
-            "certificate", "give the certificate or its thumbprint (certificateSha256), not both");
-      }
       X509Certificate cert = parseCertificate(request.certificate());
-      hex = Thumbprints.hex(Thumbprints.sha256(cert));
+      thumbprint = Thumbprints.hex(Thumbprints.sha256(cert));
       subject = cert.getSubjectX500Principal().getName();
+      if (subject.length() > 1000) {
+        throw AdminException.invalid("certificate", "has a subject over 1000 characters");
+      }
       Instant notAfter = cert.getNotAfter().toInstant();
       if (!notAfter.isAfter(clock.instant())) {
         throw AdminException.invalid("certificate", "has expired (notAfter " + notAfter + ")");
       }
+      if (Thumbprints.weakKey(cert.getPublicKey()) != null) {
+        throw AdminException.invalid(
+            "certificate", "has a weak key: " + Thumbprints.weakKey(cert.getPublicKey()));
+      }
       expiresAt = expiresAt == null || notAfter.isBefore(expiresAt) ? notAfter : expiresAt;
+      name = Thumbprints.CREDENTIAL_PREFIX + thumbprint;
+      prefix = thumbprint.substring(0, 16);
+    } else if (request.certificateSha256() != null) {
+      thumbprint = Thumbprints.normalizeHex(request.certificateSha256());
+      name = Thumbprints.CREDENTIAL_PREFIX + thumbprint;
+      prefix = thumbprint.substring(0, 16);
+    } else if (request.certificateSubject() != null) {
+      try {
+        name = CertificateNames.subject(request.certificateSubject());
+      } catch (IllegalArgumentException e) {
+        throw AdminException.invalid(
+            "certificateSubject", "is not a distinguished name (CN=...,O=...)");
+      }
+      subject = request.certificateSubject();
+      prefix = "subject";
     } else {
-      hex = Thumbprints.normalizeHex(request.certificateSha256());
+      if (request.certificateSan().isBlank()) {
+        throw AdminException.invalid("certificateSan", "must not be blank");
+      }
+      name = CertificateNames.san(request.certificateSan());
+      subject = "SAN " + request.certificateSan().trim();
+      prefix = "san";
     }
-    String digest = digester.digestHex(Thumbprints.CREDENTIAL_PREFIX + hex);
+    String digest = digester.digestHex(name);
     if (em.createQuery("select count(c) from CredentialEntity c where c.keyDigest = :d", Long.class)
             .setParameter("d", digest)
             .getSingleResult()
@@ -188,13 +224,12 @@ public class AppAdmin {
     }
     AppEntity app = find(appId);
     Instant now = clock.instant();
-    CredentialEntity credential =
-        app.addCertificate(digest, hex.substring(0, 16), subject, expiresAt, now);
+    CredentialEntity credential = app.addCertificate(digest, prefix, subject, expiresAt, now);
     created(actor, app, credential, request.label());
     return new AppViews.NewCertificate(
         credential.getId(),
         credential.getKind(),
-        hex,
+        thumbprint,
         credential.getKeyPrefix(),
         credential.getLabel(),
         subject,

@@ -8,6 +8,7 @@ import io.meshgate.chain.Policy;
 import io.meshgate.chain.PolicyResult;
 import io.meshgate.chain.PolicyStage;
 import io.meshgate.support.SecretDigester;
+import io.meshgate.support.tls.CertificateNames;
 import io.meshgate.support.tls.Thumbprints;
 import io.meshgate.token.InvalidTokenException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ public final class ClientAuthPolicy implements Policy {
   private final boolean apiKeys;
   private final boolean certificates;
   private final boolean certificateOnly;
+  private final CertificateAuthorities authorities;
   private final boolean clientSecrets;
   private final String apiKeyHeader;
   private final String apiKeyQueryParam;
@@ -76,6 +78,14 @@ public final class ClientAuthPolicy implements Policy {
     this.clientSecrets = config.methods().contains(ClientAuthPolicyConfig.CLIENT_SECRET);
     this.certificates = config.methods().contains(ClientAuthPolicyConfig.CERTIFICATE);
     this.certificateOnly = certificates && config.methods().size() == 1;
+    if (config.certificateAuthorities() != null && !certificates) {
+      throw new io.meshgate.chain.InvalidPolicyConfigException(
+          "certificateAuthorities: is set but methods do not include certificate");
+    }
+    this.authorities =
+        config.certificateAuthorities() == null
+            ? null
+            : CertificateAuthorities.parse(config.certificateAuthorities());
     this.apiKeyHeader = config.apiKeyHeader();
     this.apiKeyQueryParam = config.apiKeyQueryParam();
     this.clientIdHeader = config.clientIdHeader();
@@ -120,12 +130,21 @@ public final class ClientAuthPolicy implements Policy {
       exchange.upstreamHeaders().removeAll("authorization"); // Bearer token or Basic credentials
     }
 
+    // Always strip the query parameter, even when another credential is used.
+    String fromQuery = apiKeys && apiKeyQueryParam != null ? takeQueryParam(exchange) : null;
+
     java.security.cert.X509Certificate[] chain = exchange.clientCertificates();
+    PolicyResult byCertificate = null;
     if (certificates && chain != null && chain.length > 0) {
       // A certificate from the handshake comes first: it was presented on purpose.
-      return authenticateCertificate(exchange, chain[0]);
-    }
-    if (certificateOnly) {
+      byCertificate = authenticateCertificate(exchange, chain);
+      if (certificateOnly
+          || !(byCertificate instanceof PolicyResult.Reject refused && refused.status() == 401)) {
+        return byCertificate;
+      }
+      // Where a certificate is optional, one that is not the app's does not stop the other
+      // credentials (clients may offer any certificate they have); without one, its 401 stands.
+    } else if (certificateOnly) {
       return reject(
           MISSING,
           "No client certificate: this API needs a registered client certificate in the TLS"
@@ -134,12 +153,8 @@ public final class ClientAuthPolicy implements Policy {
     String apiKey = null;
     if (apiKeys) {
       apiKey = headers.first(apiKeyHeader);
-      if (apiKeyQueryParam != null) {
-        // Always strip the parameter, even when a header carried the key.
-        String fromQuery = takeQueryParam(exchange);
-        if (apiKey == null) {
-          apiKey = fromQuery;
-        }
+      if (apiKey == null) {
+        apiKey = fromQuery;
       }
     }
     if (apiKey != null && !apiKey.isEmpty()) {
@@ -187,7 +202,7 @@ public final class ClientAuthPolicy implements Policy {
         return authenticateClientSecret(exchange, id, secret);
       }
     }
-    return reject(MISSING, missingMessage);
+    return byCertificate != null ? byCertificate : reject(MISSING, missingMessage);
   }
 
   /** "an API key, client credentials or an OAuth access token", as far as accepted. */
@@ -234,7 +249,8 @@ public final class ClientAuthPolicy implements Policy {
    * The handshake already proved the client holds its private key.
    */
   private PolicyResult authenticateCertificate(
-      ExchangeContext exchange, java.security.cert.X509Certificate leaf) {
+      ExchangeContext exchange, java.security.cert.X509Certificate[] chain) {
+    java.security.cert.X509Certificate leaf = chain[0];
     java.util.Date now = java.util.Date.from(exchange.receivedAt());
     if (now.after(leaf.getNotAfter())) {
       return reject(INVALID, "The client certificate has expired");
@@ -242,11 +258,30 @@ public final class ClientAuthPolicy implements Policy {
     if (now.before(leaf.getNotBefore())) {
       return reject(INVALID, "The client certificate is not valid yet");
     }
+    String weak = Thumbprints.weakKey(leaf.getPublicKey());
+    if (weak != null) {
+      // The handshake accepts any certificate; a key this weak proves nothing.
+      return reject(INVALID, "The client certificate's key is too weak: " + weak);
+    }
     byte[] thumbprint = Thumbprints.sha256(leaf);
     Optional<CredentialSnapshot> credential =
-        credentialsByDigest.apply(
-            digester.digestHex(Thumbprints.CREDENTIAL_PREFIX + Thumbprints.hex(thumbprint)));
-    if (credential.isEmpty() || !credential.get().certificate()) {
+        certificateCredential(Thumbprints.CREDENTIAL_PREFIX + Thumbprints.hex(thumbprint));
+    if (credential.isEmpty() && authorities != null) {
+      if (!authorities.trust(chain, exchange.receivedAt())) {
+        return reject(
+            INVALID,
+            "The client certificate is not registered for an app, nor issued by a CA this API"
+                + " trusts");
+      }
+      // Issued by a CA of this API: its subject or one of its SANs may be registered.
+      for (String name : CertificateNames.of(leaf)) {
+        credential = certificateCredential(name);
+        if (credential.isPresent()) {
+          break;
+        }
+      }
+    }
+    if (credential.isEmpty()) {
       return reject(INVALID, "The client certificate is not registered for an app");
     }
     CredentialSnapshot registered = credential.get();
@@ -261,6 +296,13 @@ public final class ClientAuthPolicy implements Policy {
       exchange.certificateThumbprint(Thumbprints.base64Url(thumbprint));
     }
     return admitted;
+  }
+
+  /** The certificate credential registered under this name, if any (API keys never match). */
+  private Optional<CredentialSnapshot> certificateCredential(String name) {
+    return credentialsByDigest
+        .apply(digester.digestHex(name))
+        .filter(CredentialSnapshot::certificate);
   }
 
   private PolicyResult authenticateClientSecret(

@@ -9,7 +9,14 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 
-/** Config of {@code client-auth}; omitted fields take the documented defaults. */
+/**
+ * Config of {@code client-auth}; omitted fields take the documented defaults.
+ *
+ * <p>{@code certificateAuthorities}: a PEM bundle of CAs this API trusts for method {@code
+ * certificate}. A client certificate that is not registered by its thumbprint is then accepted when
+ * it chains to one of them and its subject DN or one of its subject alternative names is registered
+ * for an app ({@code certificateSubject} / {@code certificateSan} of the admin API).
+ */
 public record ClientAuthPolicyConfig(
     @Size(min = 1, message = "must list at least one method")
         List<
@@ -23,7 +30,9 @@ public record ClientAuthPolicyConfig(
         String apiKeyQueryParam,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String clientIdHeader,
     @Pattern(regexp = HEADER_NAME, message = "must be a header name") String clientSecretHeader,
-    @Valid ExternalJwt jwt) {
+    @Valid ExternalJwt jwt,
+    @Size(max = 100_000, message = "must be at most 100000 characters")
+        String certificateAuthorities) {
 
   static final String HEADER_NAME = "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}";
   public static final String API_KEY = "api-key";
@@ -38,6 +47,17 @@ public record ClientAuthPolicyConfig(
    */
   public static final String CERTIFICATE = "certificate";
 
+  public ClientAuthPolicyConfig(
+      List<String> methods,
+      String apiKeyHeader,
+      String apiKeyQueryParam,
+      String clientIdHeader,
+      String clientSecretHeader,
+      ExternalJwt jwt) {
+    this(methods, apiKeyHeader, apiKeyQueryParam, clientIdHeader, clientSecretHeader, jwt, null);
+  }
+
+  @jakarta.json.bind.annotation.JsonbCreator
   public ClientAuthPolicyConfig {
     methods = methods == null ? List.of(API_KEY, CLIENT_SECRET) : List.copyOf(methods);
     apiKeyHeader = apiKeyHeader == null ? "X-API-Key" : apiKeyHeader;

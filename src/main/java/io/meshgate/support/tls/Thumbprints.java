@@ -48,4 +48,20 @@ public final class Thumbprints {
     String hex = written.replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
     return hex.matches("[0-9a-f]{64}") ? hex : null;
   }
+
+  /**
+   * Why a certificate's public key is too weak to authenticate with (RSA below 2048 bits, EC below
+   * 256), or null when it is not.
+   */
+  public static String weakKey(java.security.PublicKey key) {
+    if (key instanceof java.security.interfaces.RSAPublicKey rsa
+        && rsa.getModulus().bitLength() < 2048) {
+      return "RSA " + rsa.getModulus().bitLength() + " bits (at least 2048)";
+    }
+    if (key instanceof java.security.interfaces.ECPublicKey ec
+        && ec.getParams().getCurve().getField().getFieldSize() < 256) {
+      return "EC " + ec.getParams().getCurve().getField().getFieldSize() + " bits (at least 256)";
+    }
+    return null;
+  }
 }

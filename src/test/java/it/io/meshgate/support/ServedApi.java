@@ -45,6 +45,12 @@ public record ServedApi(
     return create(prefix, true, upstreamUrl, config);
   }
 
+  /** Creates a published one whose client-auth step has this config (JSON). */
+  public static ServedApi createWithClientAuth(
+      String prefix, String upstreamUrl, String clientAuthConfig) {
+    return create(prefix, true, upstreamUrl, clientAuthConfig);
+  }
+
   private static ServedApi create(String prefix, boolean published, String upstreamUrl) {
     return create(prefix, published, upstreamUrl, "{}");
   }
