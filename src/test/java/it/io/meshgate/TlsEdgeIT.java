@@ -457,6 +457,39 @@ class TlsEdgeIT extends OnManagedGateway {
 
   @Test
   @Order(6)
+  void aLargeAnswerArrivesWholeOverHttp2EvenWhenLibertyClosesItsConnection() throws Exception {
+    // A body without content-length is chunked towards Liberty, which then closes its connection
+    // after the answer: the edge must still deliver all of it to a client that reads slowly.
+    for (HttpClient client : List.of(h2, h1)) {
+      HttpRequest request =
+          HttpRequest.newBuilder(https("/echo/big-answer/" + java.util.UUID.randomUUID()))
+              .header("X-API-Key", "premium-demo-key")
+              .timeout(Duration.ofSeconds(30))
+              .POST(
+                  HttpRequest.BodyPublishers.ofInputStream(
+                      () -> new java.io.ByteArrayInputStream(new byte[100_000])))
+              .build();
+      HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      byte[] body;
+      try (InputStream in = r.body()) {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          got.write(buf, 0, n);
+          Thread.sleep(0, 1); // a client reading in small steps
+        }
+        body = got.toByteArray();
+      }
+      assertThat(body).hasSize(StubUpstream.BIG_ANSWER_BYTES);
+      for (int i = 0; i < body.length; i += 4093) {
+        assertThat(body[i]).isEqualTo((byte) (i % 251));
+      }
+    }
+  }
+
+  @Test
+  @Order(6)
   void aHeaderBlockOverTheLimitGetsProblemJson() throws Exception {
     HttpResponse<String> r = call(h1, "/echo/big", "X-Big", "a".repeat(1_300_000));
     assertThat(r.statusCode()).isEqualTo(431);

@@ -25,10 +25,13 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code /slow/**}: answers after 3 s (longer than the slow API's read timeout);
  *   <li>{@code /created/**}: 201 with a body and custom headers, some hop-by-hop;
+ *   <li>any path with a {@code /big-answer/} segment: 200 with {@link #BIG_ANSWER_BYTES} bytes,
+ *       byte {@code i} being {@code i % 251};
  *   <li>anything else: 200 with a small JSON body.
  * </ul>
  */
 public final class StubUpstream implements AutoCloseable {
+  public static final int BIG_ANSWER_BYTES = 2 * 1024 * 1024;
   public static final String CREATED_BODY = "{\"id\":42,\"status\":\"created\"}";
 
   private final HttpServer server;
@@ -123,6 +126,18 @@ public final class StubUpstream implements AutoCloseable {
       exchange.sendResponseHeaders(201, reply.length);
       try (OutputStream os = exchange.getResponseBody()) {
         os.write(reply);
+      }
+      return;
+    }
+    if (path.contains("/big-answer/")) {
+      byte[] big = new byte[BIG_ANSWER_BYTES];
+      for (int i = 0; i < big.length; i++) {
+        big[i] = (byte) (i % 251);
+      }
+      out.add("Content-Type", "application/octet-stream");
+      exchange.sendResponseHeaders(200, big.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(big);
       }
       return;
     }
