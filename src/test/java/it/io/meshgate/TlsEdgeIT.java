@@ -467,7 +467,7 @@ class TlsEdgeIT extends OnManagedGateway {
               .timeout(Duration.ofSeconds(30))
               .POST(
                   HttpRequest.BodyPublishers.ofInputStream(
-                      () -> new java.io.ByteArrayInputStream(new byte[100_000])))
+                      () -> new java.io.ByteArrayInputStream(new byte[1_000])))
               .build();
       HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
       assertThat(r.statusCode()).isEqualTo(200);
