@@ -4,6 +4,8 @@ import io.meshgate.admin.security.AdminTokens;
 import io.meshgate.facade.EdgeFilter;
 import io.meshgate.facade.Gateway;
 import io.meshgate.facade.Listeners;
+import io.meshgate.portal.Developer;
+import io.meshgate.portal.PortalSessions;
 import io.meshgate.support.Problem;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -21,6 +23,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -47,7 +51,10 @@ public class AccessFilter implements ContainerRequestFilter {
   @Context ResourceInfo resource;
   @Context HttpServletRequest servletRequest;
 
+  @Context HttpHeaders headers;
+
   @Inject AdminTokens tokens;
+  @Inject PortalSessions sessions;
   @Inject Listeners listeners;
 
   @Override
@@ -75,6 +82,10 @@ public class AccessFilter implements ContainerRequestFilter {
       return;
     }
     if (rule.isPublic()) {
+      return;
+    }
+    if (rule.isDeveloper()) {
+      checkDeveloper(request);
       return;
     }
     String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -108,6 +119,42 @@ public class AccessFilter implements ContainerRequestFilter {
                   "This operation needs group "
                       + String.join(" or ", new TreeSet<>(rule.groups())))));
     }
+  }
+
+  /**
+   * A portal API call: it needs a valid portal session, and a change (any method but GET and HEAD)
+   * also the session's CSRF token and a same-origin request. The developer is left in {@link
+   * Developer#ATTRIBUTE} for the resource.
+   */
+  private void checkDeveloper(ContainerRequestContext request) {
+    Optional<Developer> developer = sessions.developer(request.getCookies());
+    if (developer.isEmpty()) {
+      request.abortWith(
+          problem(
+              new Problem(
+                  401, "PORTAL_SIGN_IN_REQUIRED", "Sign in to the developer portal first")));
+      return;
+    }
+    String method = request.getMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      String csrf = request.getHeaderString(PortalSessions.CSRF_HEADER);
+      if (csrf == null
+          || !MessageDigest.isEqual(
+              csrf.getBytes(StandardCharsets.UTF_8),
+              developer.get().csrf().getBytes(StandardCharsets.UTF_8))
+          || !PortalSessions.sameOrigin(headers)) {
+        request.abortWith(
+            problem(
+                new Problem(
+                    403,
+                    "PORTAL_CSRF",
+                    "A change needs the session's CSRF token in "
+                        + PortalSessions.CSRF_HEADER
+                        + " and must come from the portal's own pages")));
+        return;
+      }
+    }
+    servletRequest.setAttribute(Developer.ATTRIBUTE, developer.get());
   }
 
   /**

@@ -6,6 +6,12 @@ import io.meshgate.metrics.MetricsResource;
 import io.meshgate.oauth.TokenEndpoint;
 import io.meshgate.openapi.OpenApiResource;
 import io.meshgate.openapi.OpenApiUiResource;
+import io.meshgate.pages.ConsolePages;
+import io.meshgate.pages.PortalPages;
+import io.meshgate.portal.Developer;
+import io.meshgate.portal.PortalAppsResource;
+import io.meshgate.portal.PortalCatalogResource;
+import io.meshgate.portal.PortalSessionResource;
 import io.meshgate.token.WellKnownResource;
 import jakarta.annotation.security.RolesAllowed;
 import java.lang.reflect.Method;
@@ -32,14 +38,24 @@ public final class EndpointRules {
 
   /** The public endpoints: resource class → the listener it answers on. */
   static final Map<Class<?>, Listener> PUBLIC =
-      Map.of(
-          TokenEndpoint.class, Listener.DATA,
-          WellKnownResource.class, Listener.DATA,
-          EchoResource.class, Listener.DATA,
-          AdminTokenResource.class, Listener.ADMIN,
-          MetricsResource.class, Listener.ADMIN,
-          OpenApiResource.class, Listener.ADMIN,
-          OpenApiUiResource.class, Listener.ADMIN);
+      Map.ofEntries(
+          Map.entry(TokenEndpoint.class, Listener.DATA),
+          Map.entry(WellKnownResource.class, Listener.DATA),
+          Map.entry(EchoResource.class, Listener.DATA),
+          Map.entry(AdminTokenResource.class, Listener.ADMIN),
+          Map.entry(MetricsResource.class, Listener.ADMIN),
+          Map.entry(OpenApiResource.class, Listener.ADMIN),
+          Map.entry(OpenApiUiResource.class, Listener.ADMIN),
+          Map.entry(ConsolePages.class, Listener.ADMIN),
+          Map.entry(PortalPages.class, Listener.DATA),
+          Map.entry(PortalSessionResource.class, Listener.DATA),
+          Map.entry(PortalCatalogResource.class, Listener.DATA));
+
+  /**
+   * The developer portal's own endpoints: resource class → listener. They need a signed-in
+   * developer's portal session (and, for a change, its CSRF token), never an admin token.
+   */
+  static final Map<Class<?>, Listener> DEVELOPER = Map.of(PortalAppsResource.class, Listener.DATA);
 
   /**
    * What a caller needs for one resource method.
@@ -55,6 +71,11 @@ public final class EndpointRules {
     public boolean isPublic() {
       return groups.isEmpty();
     }
+
+    /** Whether the caller is a developer signed in to the portal (not an admin). */
+    public boolean isDeveloper() {
+      return groups.equals(Set.of(Developer.GROUP));
+    }
   }
 
   private EndpointRules() {}
@@ -65,6 +86,10 @@ public final class EndpointRules {
     Listener publicOn = PUBLIC.get(resource);
     if (publicOn != null) {
       return Optional.of(new Rule(publicOn, Set.of()));
+    }
+    Listener developerOn = DEVELOPER.get(resource);
+    if (developerOn != null) {
+      return Optional.of(new Rule(developerOn, Set.of(Developer.GROUP)));
     }
     RolesAllowed roles = method.getAnnotation(RolesAllowed.class);
     if (roles == null) {

@@ -55,6 +55,10 @@ import java.util.stream.Collectors;
 @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
 public class AdminBodyReader implements MessageBodyReader<Record> {
   private static final String ADMIN_PACKAGE = "io.meshgate.admin.";
+
+  /** The developer portal's API takes its bodies by the same rules. */
+  private static final String PORTAL_PACKAGE = "io.meshgate.portal.";
+
   private static final int MAX_DETAIL = 300;
 
   /** A member named twice is refused: readers that keep the first and the last disagree. */
@@ -64,7 +68,8 @@ public class AdminBodyReader implements MessageBodyReader<Record> {
   @Override
   public boolean isReadable(
       Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-    return type.isRecord() && type.getName().startsWith(ADMIN_PACKAGE);
+    return type.isRecord()
+        && (type.getName().startsWith(ADMIN_PACKAGE) || type.getName().startsWith(PORTAL_PACKAGE));
   }
 
   @Override

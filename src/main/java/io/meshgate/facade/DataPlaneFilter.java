@@ -29,7 +29,7 @@ public class DataPlaneFilter extends HttpFilter {
   public static final Set<String> OWN_PREFIXES =
       Stream.concat(
               EdgeFilter.ADMIN_PORT_PREFIXES.stream(),
-              Stream.of("/oauth2", "/.well-known", "/__meshgate"))
+              Stream.of("/oauth2", "/.well-known", "/__meshgate", "/portal"))
           .collect(Collectors.toUnmodifiableSet());
 
   static final Set<String> METHODS =

@@ -35,10 +35,11 @@ public class EdgeFilter extends HttpFilter {
   public static final String SERVLET_RESPONSE = "io.meshgate.servletResponse";
 
   /**
-   * The first path segments served on the admin port only: the admin API, the metrics and the
-   * OpenAPI document with its UI. Every other path is served on the data port only.
+   * The first path segments served on the admin port only: the admin API, the metrics, the OpenAPI
+   * document with its UI and the admin console. Every other path is served on the data port only.
    */
-  public static final Set<String> ADMIN_PORT_PREFIXES = Set.of("/admin", "/metrics", "/openapi");
+  public static final Set<String> ADMIN_PORT_PREFIXES =
+      Set.of("/admin", "/metrics", "/openapi", "/console");
 
   /**
    * Liberty's copy of the request-line path before the container touched it (ISO-8859-1 view of its

@@ -39,6 +39,8 @@ class EndpointRulesTest {
           "DELETE /admin/v1/products/{id} -> ADMIN [meshgate-admin]",
           "DELETE /admin/v1/products/{id}/plans/{planId} -> ADMIN [meshgate-admin]",
           "DELETE /oauth2/token -> DATA public",
+          "DELETE /portal/api/apps/{id} -> DATA [portal-developer]",
+          "DELETE /portal/api/session -> DATA public",
           "GET /.well-known/jwks.json -> DATA public",
           "GET /.well-known/openid-configuration -> DATA public",
           "GET /__meshgate/{echo: echo(/.*)?} -> DATA public",
@@ -60,11 +62,20 @@ class EndpointRulesTest {
           "GET /admin/v1/subscriptions -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/subscriptions/{id} -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/subscriptions/{id}/usage -> ADMIN [meshgate-admin, meshgate-viewer]",
+          "GET /console -> ADMIN public",
+          "GET /console/{file: .*} -> ADMIN public",
           "GET /metrics -> ADMIN public",
           "GET /oauth2/token -> DATA public",
           "GET /openapi -> ADMIN public",
           "GET /openapi/ui -> ADMIN public",
           "GET /openapi/ui/{file} -> ADMIN public",
+          "GET /portal -> DATA public",
+          "GET /portal/api/apps -> DATA [portal-developer]",
+          "GET /portal/api/apps/{id} -> DATA [portal-developer]",
+          "GET /portal/api/apps/{id}/usage -> DATA [portal-developer]",
+          "GET /portal/api/catalog -> DATA public",
+          "GET /portal/api/session -> DATA public",
+          "GET /portal/{file: .*} -> DATA public",
           "PATCH /__meshgate/{echo: echo(/.*)?} -> DATA public",
           "PATCH /oauth2/token -> DATA public",
           "POST /__meshgate/{echo: echo(/.*)?} -> DATA public",
@@ -92,7 +103,15 @@ class EndpointRulesTest {
           "POST /admin/v1/subscriptions/{id}/resume -> ADMIN [meshgate-admin]",
           "POST /admin/v1/subscriptions/{id}/suspend -> ADMIN [meshgate-admin]",
           "POST /admin/v1/subscriptions/{id}/usage/reset -> ADMIN [meshgate-admin]",
+          "POST /console/csp-report -> ADMIN public",
           "POST /oauth2/token -> DATA public",
+          "POST /portal/api/apps -> DATA [portal-developer]",
+          "POST /portal/api/apps/{id}/keys -> DATA [portal-developer]",
+          "POST /portal/api/apps/{id}/keys/{credentialId}/revoke -> DATA [portal-developer]",
+          "POST /portal/api/apps/{id}/subscriptions -> DATA [portal-developer]",
+          "POST /portal/api/apps/{id}/subscriptions/{subscriptionId}/cancel -> DATA [portal-developer]",
+          "POST /portal/api/session/demo -> DATA public",
+          "POST /portal/csp-report -> DATA public",
           "PUT /__meshgate/{echo: echo(/.*)?} -> DATA public",
           "PUT /admin/v1/apis/{id} -> ADMIN [meshgate-admin]",
           "PUT /admin/v1/products/{id} -> ADMIN [meshgate-admin]",
@@ -143,6 +162,12 @@ class EndpointRulesTest {
       for (Method m : resourceMethods(type)) {
         EndpointRules.Rule rule = EndpointRules.ruleFor(m).orElseThrow();
         if (rule.isPublic()) {
+          continue;
+        }
+        if (rule.isDeveloper()) {
+          // The portal's developer-only API: a portal session, on the data port, never admin roles.
+          assertThat(type.getName()).startsWith("io.meshgate.portal.");
+          assertThat(rule.listener()).isEqualTo(Listener.DATA);
           continue;
         }
         Set<String> expected =

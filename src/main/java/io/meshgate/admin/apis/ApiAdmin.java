@@ -40,7 +40,15 @@ public class ApiAdmin {
   /** Paths the gateway itself serves; an API there would be shadowed or would shadow them. */
   static final List<String> RESERVED_PREFIXES =
       List.of(
-          "/admin", "/oauth2", "/.well-known", "/health", "/metrics", "/openapi", "/__meshgate");
+          "/admin",
+          "/oauth2",
+          "/.well-known",
+          "/health",
+          "/metrics",
+          "/openapi",
+          "/__meshgate",
+          "/console",
+          "/portal");
 
   @PersistenceContext(unitName = "meshgate")
   EntityManager em;

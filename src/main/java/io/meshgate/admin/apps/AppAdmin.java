@@ -107,6 +107,24 @@ public class AppAdmin {
         count.getSingleResult());
   }
 
+  /** The apps of one owner (a portal developer), oldest first, at most {@code max}. */
+  public List<AppViews.App> listByOwner(String owner, int max) {
+    return em.createQuery(
+            "select a from AppEntity a where a.owner = :o order by a.id", AppEntity.class)
+        .setParameter("o", owner)
+        .setMaxResults(max)
+        .getResultStream()
+        .map(AppAdmin::view)
+        .toList();
+  }
+
+  /** How many apps one owner has. */
+  public long countByOwner(String owner) {
+    return em.createQuery("select count(a) from AppEntity a where a.owner = :o", Long.class)
+        .setParameter("o", owner)
+        .getSingleResult();
+  }
+
   public AppViews.App changeState(String actor, long id, AppState state) {
     AppEntity app = find(id);
     if (app.getState() == state) {

@@ -25,14 +25,18 @@ final class Problems {
     return r.build();
   }
 
-  /** Whether this request is addressed to the admin API ({@code /admin/...}). */
+  /** Whether this request is addressed to the admin API ({@code /admin/...}) or the portal API. */
   static boolean isAdmin(UriInfo uri) {
     if (uri == null) {
       return false;
     }
     try {
       String path = uri.getPath();
-      return path != null && (path.startsWith("admin/") || path.startsWith("/admin/"));
+      return path != null
+          && (path.startsWith("admin/")
+              || path.startsWith("/admin/")
+              || path.startsWith("portal/api/")
+              || path.startsWith("/portal/api/"));
     } catch (RuntimeException e) {
       return false; // no request in scope
     }

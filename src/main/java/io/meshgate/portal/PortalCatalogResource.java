@@ -1,0 +1,101 @@
+package io.meshgate.portal;
+
+import io.meshgate.admin.Page;
+import io.meshgate.admin.apis.ApiAdmin;
+import io.meshgate.admin.apis.ApiView;
+import io.meshgate.admin.products.PlanRequest;
+import io.meshgate.admin.products.PlanView;
+import io.meshgate.admin.products.ProductAdmin;
+import io.meshgate.admin.products.ProductView;
+import io.meshgate.limit.LimitSpec;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code GET /portal/api/catalog}: what app developers can subscribe to: every product that bundles
+ * at least one published API, with its published APIs and its plans (limits, scopes, whether a
+ * subscription needs approval). Public (io.meshgate.access.EndpointRules), like a product page: it
+ * shows no upstream address, no policy configuration and nothing of any app.
+ */
+@Path("portal/api/catalog")
+@Produces(MediaType.APPLICATION_JSON)
+public class PortalCatalogResource {
+  /** The most products and APIs the portal lists (the admin API's largest page). */
+  static final int MAX = Page.MAX_SIZE;
+
+  @Inject ProductAdmin products;
+  @Inject ApiAdmin apis;
+
+  /** A published API as developers see it: where to call it, not where it goes. */
+  public record Api(long id, String name, String version, String basePath) {}
+
+  /** A plan as developers see it. */
+  public record Plan(
+      long id,
+      String name,
+      String title,
+      boolean approvalRequired,
+      List<String> scopes,
+      LimitSpec.Rate rateLimit,
+      LimitSpec.Burst burst,
+      PlanRequest.Quota quota) {}
+
+  public record Product(long id, String name, String title, List<Api> apis, List<Plan> plans) {}
+
+  public record Catalog(List<Product> products) {}
+
+  @GET
+  public Catalog catalog() {
+    Map<Long, Api> published =
+        apis.list(null, new Page.Request(0, MAX)).items().stream()
+            .filter(a -> "published".equalsIgnoreCase(a.state()))
+            .map(PortalCatalogResource::api)
+            .collect(Collectors.toMap(Api::id, Function.identity()));
+    return new Catalog(
+        products.list(null, new Page.Request(0, MAX)).items().stream()
+            .map(p -> product(p, published))
+            .filter(p -> !p.apis().isEmpty())
+            .toList());
+  }
+
+  /** The plan with this id, when a product the portal offers has it. */
+  Plan offeredPlan(long planId) {
+    return catalog().products().stream()
+        .flatMap(p -> p.plans().stream())
+        .filter(p -> p.id() == planId)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Product product(ProductView p, Map<Long, Api> published) {
+    return new Product(
+        p.id(),
+        p.name(),
+        p.title(),
+        p.apis().stream().map(published::get).filter(a -> a != null).toList(),
+        p.plans().stream().map(PortalCatalogResource::plan).toList());
+  }
+
+  private static Api api(ApiView a) {
+    return new Api(a.id(), a.name(), a.version(), a.basePath());
+  }
+
+  private static Plan plan(PlanView p) {
+    return new Plan(
+        p.id(),
+        p.name(),
+        p.title(),
+        p.approvalRequired(),
+        p.scopes(),
+        p.rateLimit(),
+        p.burst(),
+        p.quota());
+  }
+}
