@@ -53,6 +53,7 @@ class EndpointRulesTest {
           "GET /admin/v1/istio/request-authentication -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/keys -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/keys/{kid} -> ADMIN [meshgate-admin, meshgate-viewer]",
+          "GET /admin/v1/policies -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/products -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/products/{id} -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/products/{id}/plans -> ADMIN [meshgate-admin, meshgate-viewer]",

@@ -58,6 +58,7 @@ final class PathRules {
           "/admin/v1/subscriptions/*",
           "/admin/v1/subscriptions/*/usage",
           "/admin/v1/audit",
+          "/admin/v1/policies",
           "/admin/v1/istio/request-authentication");
 
   /** Admin endpoints that exist but answer other methods only. */
