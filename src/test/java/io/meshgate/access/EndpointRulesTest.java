@@ -45,6 +45,7 @@ class EndpointRulesTest {
           "GET /admin/v1/analytics -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apis -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apis/{id} -> ADMIN [meshgate-admin, meshgate-viewer]",
+          "GET /admin/v1/apis/{id}/openapi -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apps -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apps/{id} -> ADMIN [meshgate-admin, meshgate-viewer]",
           "GET /admin/v1/apps/{id}/credentials -> ADMIN [meshgate-admin, meshgate-viewer]",

@@ -50,6 +50,7 @@ final class PathRules {
           "/admin/v1/keys/*",
           "/admin/v1/apis",
           "/admin/v1/apis/*",
+          "/admin/v1/apis/*/openapi",
           "/admin/v1/products",
           "/admin/v1/products/*",
           "/admin/v1/products/*/plans",
