@@ -173,7 +173,9 @@ public final class OpenApiCompiler {
     }
     boolean limited = policies.contains(RateLimitPolicyFactory.ID);
     boolean legacyHeaders = limits.stream().anyMatch(c -> Boolean.TRUE.equals(c.legacyHeaders()));
-    Security security = security(auth, plans, baseUrl);
+    Set<String> needed = new TreeSet<>();
+    scopes.forEach(c -> c.operations().forEach(op -> needed.addAll(op.scopes())));
+    Security security = security(auth, plans, needed, baseUrl);
 
     JsonObjectBuilder doc = Json.createObjectBuilder().add("openapi", "3.1.0");
     doc.add("info", info(api, plans));
@@ -240,7 +242,12 @@ public final class OpenApiCompiler {
     }
   }
 
-  private static Security security(ClientAuthPolicyConfig auth, List<Plan> plans, String baseUrl) {
+  /**
+   * @param needed the scopes operations need: listed even when no plan grants them, since the
+   *     operations' requirements name them
+   */
+  private static Security security(
+      ClientAuthPolicyConfig auth, List<Plan> plans, Set<String> needed, String baseUrl) {
     JsonObjectBuilder schemes = Json.createObjectBuilder();
     List<List<String>> alternatives = new ArrayList<>();
     if (auth == null) {
@@ -281,9 +288,15 @@ public final class OpenApiCompiler {
                   .add(plan.product() + "/" + plan.name());
             }
           }
+          needed.forEach(scope -> grantedBy.putIfAbsent(scope, Set.of()));
           JsonObjectBuilder scopes = Json.createObjectBuilder();
           grantedBy.forEach(
-              (scope, by) -> scopes.add(scope, "Granted by plan " + String.join(", ", by)));
+              (scope, by) ->
+                  scopes.add(
+                      scope,
+                      by.isEmpty()
+                          ? "Needed by some operations; no plan offering this API grants it"
+                          : "Granted by plan " + String.join(", ", by)));
           schemes.add(
               OAUTH2,
               Json.createObjectBuilder()

@@ -132,6 +132,20 @@ class OpenApiCompilerTest {
                 + "\"orders:read\":\"Granted by plan shop/basic, shop/gold\","
                 + "\"orders:write\":\"Granted by plan shop/gold\"}}");
     assertThat(schemes.getJsonObject("mutualTLS").getString("type")).isEqualTo("mutualTLS");
+
+    JsonObject unoffered =
+        compiler
+            .compile(STANDARD, List.of(), BASE)
+            .getJsonObject("components")
+            .getJsonObject("securitySchemes")
+            .getJsonObject("oauth2")
+            .getJsonObject("flows")
+            .getJsonObject("clientCredentials")
+            .getJsonObject("scopes");
+    assertThat(unoffered.toString())
+        .isEqualTo(
+            "{\"orders:read\":\"Needed by some operations; no plan offering this API grants"
+                + " it\"}");
   }
 
   @Test
