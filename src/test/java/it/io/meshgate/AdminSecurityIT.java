@@ -44,6 +44,7 @@ class AdminSecurityIT extends OnManagedGateway {
         Arguments.of("GET", "/admin/v1/audit"),
         Arguments.of("GET", "/admin/v1/analytics"),
         Arguments.of("GET", "/admin/v1/keys"),
+        Arguments.of("GET", "/admin/v1/policies"),
         Arguments.of("POST", "/admin/v1/apis"),
         Arguments.of("POST", "/admin/v1/products"),
         Arguments.of("POST", "/admin/v1/apps"),

@@ -4,6 +4,7 @@ import io.meshgate.admin.Actors;
 import io.meshgate.admin.Page;
 import io.meshgate.admin.security.AdminCaller;
 import io.meshgate.catalog.api.ApiState;
+import io.meshgate.token.Issuer;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -33,6 +34,8 @@ import jakarta.ws.rs.core.UriInfo;
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiResource {
   @Inject ApiAdmin apis;
+  @Inject ApiDocuments documents;
+  @Inject Issuer issuer;
   @Context SecurityContext security;
   @Context UriInfo uri;
 
@@ -59,6 +62,19 @@ public class ApiResource {
   @Path("{id}")
   public ApiView get(@PathParam("id") long id) {
     return apis.get(id);
+  }
+
+  /**
+   * The API's documentation for the developer portal: an OpenAPI 3.1 document compiled from the
+   * catalog ({@link ApiDocuments}), with the gateway's public URL ({@code MESHGATE_ISSUER}) as its
+   * server.
+   */
+  @GET
+  @RolesAllowed({AdminCaller.ADMIN, AdminCaller.VIEWER})
+  @Path("{id}/openapi")
+  public Response openApi(@PathParam("id") long id) {
+    return Response.ok(documents.openApi(id, issuer.url()), MediaType.APPLICATION_JSON_TYPE)
+        .build();
   }
 
   @PUT

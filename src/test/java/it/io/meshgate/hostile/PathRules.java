@@ -50,6 +50,7 @@ final class PathRules {
           "/admin/v1/keys/*",
           "/admin/v1/apis",
           "/admin/v1/apis/*",
+          "/admin/v1/apis/*/openapi",
           "/admin/v1/products",
           "/admin/v1/products/*",
           "/admin/v1/products/*/plans",
@@ -58,6 +59,7 @@ final class PathRules {
           "/admin/v1/subscriptions/*",
           "/admin/v1/subscriptions/*/usage",
           "/admin/v1/audit",
+          "/admin/v1/policies",
           "/admin/v1/istio/request-authentication");
 
   /** Admin endpoints that exist but answer other methods only. */
