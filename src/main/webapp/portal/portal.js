@@ -121,7 +121,8 @@ async function renderCatalog() {
       h('h2', { id: `product-${product.id}` }, product.title || product.name),
       h('h3', {}, 'APIs'),
       h('ul', {}, product.apis.map(a => h('li', {},
-        h('strong', {}, a.name), ` ${a.version || ''} at `, h('code', {}, a.basePath)))),
+        h('strong', {}, a.name), ` ${a.version || ''} at `, h('code', {}, a.basePath), ' · ',
+        h('a', { href: `#/apis/${a.id}` }, `Documentation of ${a.name}`)))),
       h('h3', {}, 'Plans'));
     const table = h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Plan'), h('th', { scope: 'col' }, 'Limits'),
@@ -271,6 +272,37 @@ function usageRows(u) {
   return rows;
 }
 
+const METHODS = ['get', 'head', 'post', 'put', 'patch', 'delete', 'options'];
+
+async function renderApiDocs(id) {
+  const doc = await api('GET', `/catalog/apis/${encodeURIComponent(id)}/openapi`);
+  document.title = `${doc.info.title} · Developer portal · meshgate`;
+  const schemes = Object.entries((doc.components && doc.components.securitySchemes) || {});
+  const responses = Object.entries((doc.components && doc.components.responses) || {});
+  const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
+  view.replaceChildren(
+    h('h1', {}, `${doc.info.title} ${doc.info.version || ''}`),
+    h('p', {}, doc.info.description || ''),
+    h('p', {}, 'Base URL ', h('code', {}, doc.servers && doc.servers[0] ? doc.servers[0].url : ''), ' · ',
+      h('a', { href: URL.createObjectURL(blob), download: `${doc.info.title}-openapi.json` },
+        'Download the OpenAPI document')),
+    h('section', { class: 'card', 'aria-labelledby': 'auth-title' },
+      h('h2', { id: 'auth-title' }, 'Authentication'),
+      h('ul', {}, schemes.map(([name, s]) => h('li', {}, h('strong', {}, name), ': ',
+        s.description || [s.type, s.scheme, s.in, s.name].filter(Boolean).join(' '))))),
+    h('section', { class: 'card', 'aria-labelledby': 'paths-title' },
+      h('h2', { id: 'paths-title' }, 'Operations'),
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['Path', 'Methods', 'Notes'].map(t => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, Object.entries(doc.paths || {}).map(([path, item]) => h('tr', {},
+          h('td', {}, h('code', {}, path)),
+          h('td', {}, METHODS.filter(m => item[m]).map(m => m.toUpperCase()).join(', ')),
+          h('td', {}, METHODS.map(m => item[m] && item[m].description).filter(Boolean)[0] || '')))))),
+    h('section', { class: 'card', 'aria-labelledby': 'errors-title' },
+      h('h2', { id: 'errors-title' }, 'Answers of the gateway'),
+      h('ul', {}, responses.map(([name, r]) => h('li', {}, h('strong', {}, name), ': ', r.description || ''))))));
+}
+
 async function route() {
   clearError();
   const hash = location.hash || '#/catalog';
@@ -281,6 +313,7 @@ async function route() {
   }
   try {
     if (page === 'apps' && id) await renderApp(id);
+    else if (page === 'apis' && id) await renderApiDocs(id);
     else if (page === 'apps') await renderApps();
     else await renderCatalog();
     view.setAttribute('data-loaded', hash);

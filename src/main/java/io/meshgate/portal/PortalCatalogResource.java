@@ -2,17 +2,22 @@ package io.meshgate.portal;
 
 import io.meshgate.admin.Page;
 import io.meshgate.admin.apis.ApiAdmin;
+import io.meshgate.admin.apis.ApiDocuments;
 import io.meshgate.admin.apis.ApiView;
+import io.meshgate.admin.error.AdminException;
 import io.meshgate.admin.products.PlanRequest;
 import io.meshgate.admin.products.PlanView;
 import io.meshgate.admin.products.ProductAdmin;
 import io.meshgate.admin.products.ProductView;
 import io.meshgate.limit.LimitSpec;
+import io.meshgate.token.Issuer;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -32,6 +37,8 @@ public class PortalCatalogResource {
 
   @Inject ProductAdmin products;
   @Inject ApiAdmin apis;
+  @Inject ApiDocuments documents;
+  @Inject Issuer issuer;
 
   /** A published API as developers see it: where to call it, not where it goes. */
   public record Api(long id, String name, String version, String basePath) {}
@@ -63,6 +70,22 @@ public class PortalCatalogResource {
             .map(p -> product(p, published))
             .filter(p -> !p.apis().isEmpty())
             .toList());
+  }
+
+  /**
+   * The OpenAPI 3.1 document of a published API that a listed product bundles, compiled from the
+   * catalog (io.meshgate.admin.apis.ApiDocuments) with the gateway's public URL; any other id is
+   * {@code 404 API_NOT_FOUND}.
+   */
+  @GET
+  @Path("apis/{id}/openapi")
+  public Response openApi(@PathParam("id") long id) {
+    boolean offered =
+        catalog().products().stream().flatMap(p -> p.apis().stream()).anyMatch(a -> a.id() == id);
+    if (!offered) {
+      throw AdminException.notFound(ApiAdmin.API_NOT_FOUND, "API", id);
+    }
+    return Response.ok(documents.openApi(id, issuer.url()), MediaType.APPLICATION_JSON).build();
   }
 
   /** The plan with this id, when a product the portal offers has it. */

@@ -76,6 +76,7 @@ class EndpointRulesTest {
           "GET /portal/api/apps/{id} -> DATA [portal-developer]",
           "GET /portal/api/apps/{id}/usage -> DATA [portal-developer]",
           "GET /portal/api/catalog -> DATA public",
+          "GET /portal/api/catalog/apis/{id}/openapi -> DATA public",
           "GET /portal/api/session -> DATA public",
           "GET /portal/{file: .*} -> DATA public",
           "PATCH /__meshgate/{echo: echo(/.*)?} -> DATA public",

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -24,6 +25,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -83,6 +87,9 @@ public final class Browser implements AutoCloseable {
           "--disable-sync",
           "--user-data-dir=" + profile,
           "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
+      LoggingPreferences logs = new LoggingPreferences();
+      logs.enable(LogType.BROWSER, Level.ALL);
+      options.setCapability("goog:loggingPrefs", logs);
       ChromeDriverService service =
           new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
       ChromeDriver driver = new ChromeDriver(service, options);
@@ -98,7 +105,30 @@ public final class Browser implements AutoCloseable {
   }
 
   public <T> T until(Function<? super WebDriver, T> condition) {
-    return waiting().until(condition);
+    try {
+      return waiting().until(condition);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + diagnosis(), e);
+    }
+  }
+
+  /** What the page shows and what the browser logged: for a failed wait's message. */
+  public String diagnosis() {
+    StringBuilder out = new StringBuilder("at " + driver.getCurrentUrl() + "\npage text:\n");
+    try {
+      out.append(driver.findElement(By.tagName("body")).getText());
+    } catch (RuntimeException e) {
+      out.append("(unreadable: ").append(e.getMessage()).append(')');
+    }
+    out.append("\nbrowser log:\n");
+    try {
+      for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+        out.append(entry.getLevel()).append(' ').append(entry.getMessage()).append('\n');
+      }
+    } catch (RuntimeException e) {
+      out.append("(unavailable: ").append(e.getMessage()).append(')');
+    }
+    return out.toString();
   }
 
   public WebElement visible(By by) {
