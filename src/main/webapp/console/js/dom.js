@@ -42,6 +42,12 @@ function append(el, children) {
   });
 }
 
+/** Appends children like h() does: null, undefined and false are skipped (unlike Node.append). */
+export function put(el, ...children) {
+  append(el, children);
+  return el;
+}
+
 export function clear(el) {
   while (el.firstChild) {
     el.firstChild.remove();
@@ -159,7 +165,7 @@ export function showProblem(form, err) {
       const errorEl = document.getElementById(`${best.id}-error`);
       if (errorEl) {
         const text = name === best.dataset.field ? v.message : `${name}: ${v.message}`;
-        errorEl.append(errorEl.textContent ? h('br') : '', text);
+        put(errorEl, errorEl.textContent ? h('br') : null, text);
       }
       best.setAttribute('aria-invalid', 'true');
       firstInvalid = firstInvalid || best;
@@ -167,7 +173,8 @@ export function showProblem(form, err) {
       unplaced.push(v);
     }
   });
-  box.append(
+  put(
+    box,
     h('strong', null, problem.title || 'Error'),
     problem.status ? ` (${problem.status})` : '',
     problem.detail ? h('p', null, problem.detail) : null,

@@ -1,7 +1,7 @@
 // Analytics: calls, errors and latency per minute and group, as a Chart.js chart and, as its text
 // alternative, a table of the same figures. Chart.js (UMD, global Chart) is loaded on first use.
 import { api } from '../api.js';
-import { h, field, table, when, showProblem } from '../dom.js';
+import { h, put, field, table, when, showProblem } from '../dom.js';
 import { optionalText, optionalInt, compact } from '../forms.js';
 
 const GROUPINGS = [
@@ -76,7 +76,7 @@ export async function render(ctx) {
     });
     ctx.reload();
   });
-  root.append(h('h1', null, 'Analytics'), form);
+  put(root, h('h1', null, 'Analytics'), form);
   if (chart) {
     chart.destroy();
     chart = null;
@@ -108,7 +108,7 @@ export async function render(ctx) {
     h('td', { class: 'num' }, ms(r.p50Ms)), h('td', { class: 'num' }, ms(r.p90Ms)), h('td', { class: 'num' }, ms(r.p99Ms))));
   const chartNote = h('p', { class: 'muted', id: 'analytics-chart-note', role: 'status' });
   const canvas = h('canvas', { id: 'analytics-chart', role: 'img', 'aria-label': `Chart: ${caption}. The table below lists the same figures.` }, 'The table below lists the same figures.');
-  root.append(
+  put(root, 
     summary,
     data.rows.length ? h('div', { class: 'chart-box' }, canvas) : h('p', null, 'No calls were counted in this range. A minute appears once it has ended and every replica has written it.'),
     chartNote,

@@ -1,7 +1,7 @@
 // APIs: a paged list, and one page per API to create, edit, publish, retire or delete it with its
 // policy steps (each step's config as JSON).
 import { api } from '../api.js';
-import { h, clear, field, table, pager, stateBadge, when, facts, jsonBlock, showProblem, clearProblem, announce, confirmChange } from '../dom.js';
+import { h, put, clear, field, table, pager, stateBadge, when, facts, jsonBlock, showProblem, clearProblem, announce, confirmChange } from '../dom.js';
 import { text, optionalText, optionalInt, optionalJsonObject, localProblem, compact } from '../forms.js';
 
 /** Policy ids the gateway knows, in stage order (README "Policies and error keys"). */
@@ -62,7 +62,7 @@ async function renderList(ctx) {
   if (ctx.admin) {
     columns.push('Actions');
   }
-  root.append(
+  put(root, 
     h('h1', null, 'APIs'),
     flashBox(),
     ctx.admin ? h('div', { class: 'toolbar' }, h('a', { class: 'button', href: '#/apis/new', id: 'api-new' }, 'New API')) : null,
@@ -116,7 +116,7 @@ function statusForm(status) {
   if (!box) {
     box = h('form', { class: 'action-problem', 'aria-label': 'Last action' });
     box.addEventListener('submit', (e) => e.preventDefault());
-    status.append(box);
+    put(status, box);
   }
   return box;
 }
@@ -125,7 +125,7 @@ async function renderOne(ctx, id) {
   const { root } = ctx;
   const isNew = id === 'new';
   if (isNew && !ctx.admin) {
-    root.append(h('h1', null, 'New API'), h('p', null, 'Only admins can create APIs.'));
+    put(root, h('h1', null, 'New API'), h('p', null, 'Only admins can create APIs.'));
     return;
   }
   const a = isNew ? null : await api('GET', `/apis/${encodeURIComponent(id)}`);
@@ -134,9 +134,9 @@ async function renderOne(ctx, id) {
   }
   const heading = isNew ? 'New API' : `API ${a.name}${a.version ? ` ${a.version}` : ''}`;
   ctx.setTitle(heading);
-  root.append(h('p', null, h('a', { href: '#/apis' }, '← All APIs')), h('h1', null, heading), flashBox());
+  put(root, h('p', null, h('a', { href: '#/apis' }, '← All APIs')), h('h1', null, heading), flashBox());
   if (!ctx.admin) {
-    root.append(
+    put(root, 
       h('div', { dataset: { id: a.id }, id: 'api-detail' }, facts([
         ['Id', String(a.id)],
         ['State', stateBadge(a.state)],
@@ -158,7 +158,7 @@ async function renderOne(ctx, id) {
     );
     return;
   }
-  root.append(apiForm(ctx, a));
+  put(root, apiForm(ctx, a));
 }
 
 function apiForm(ctx, a) {
@@ -167,7 +167,7 @@ function apiForm(ctx, a) {
   const stepList = h('ol', { class: 'steps', id: 'api-steps' });
 
   const syncSteps = () => {
-    stepList.querySelectorAll(':scope > li').forEach((li, i) => {
+    stepList.querySelectorAll(':scope > li.step').forEach((li, i) => {
       steps[i].policy = li.querySelector('select').value;
       steps[i].config = li.querySelector('textarea').value;
     });
@@ -201,7 +201,7 @@ function apiForm(ctx, a) {
         steps.splice(to, 0, x);
         drawSteps(`api-step-${to}-policy`);
       };
-      stepList.append(
+      put(stepList, 
         h(
           'li',
           { class: 'step' },
@@ -224,7 +224,7 @@ function apiForm(ctx, a) {
       );
     });
     if (!steps.length) {
-      stepList.append(h('li', { class: 'muted' }, 'No steps: requests are forwarded without checks.'));
+      put(stepList, h('li', { class: 'muted' }, 'No steps: requests are forwarded without checks.'));
     }
     if (focusId) {
       const el = document.getElementById(focusId);
@@ -234,7 +234,7 @@ function apiForm(ctx, a) {
     }
   };
 
-  form.append(
+  put(form, 
     h('div', { class: 'field-row' },
       field({ id: 'api-name', label: 'Name', field: 'name', value: a ? a.name : '', required: true }).wrap,
       field({ id: 'api-version', label: 'Version', field: 'version', value: a ? a.version || '' : 'v1', hint: 'Letters, digits, ".", "_" or "-".' }).wrap),

@@ -1,7 +1,7 @@
 // Apps, their credentials (API keys, client certificates) and their subscriptions. Secrets are
 // shown once, in a dialog, right after the API returns them.
 import { api, listAll } from '../api.js';
-import { h, clear, field, table, pager, facts, when, stateBadge, showProblem, clearProblem, showSecrets, confirmChange } from '../dom.js';
+import { h, put, clear, field, table, pager, facts, when, stateBadge, showProblem, clearProblem, showSecrets, confirmChange } from '../dom.js';
 import { text, optionalText, compact } from '../forms.js';
 
 const listState = { page: 0, name: '' };
@@ -58,7 +58,7 @@ async function renderList(ctx) {
     ),
   );
   const formHolder = h('div');
-  root.append(
+  put(root, 
     h('h1', null, 'Apps and credentials'),
     flashBox(),
     ctx.admin
@@ -138,7 +138,7 @@ async function renderOne(ctx, id) {
       actionProblem(status, e);
     }
   };
-  root.append(
+  put(root, 
     h('p', null, h('a', { href: '#/apps' }, '← All apps')),
     h('h1', null, `App ${app.name}`),
     flashBox(),
@@ -257,7 +257,7 @@ function credentialsSection(ctx, app, act) {
       showProblem(certForm, e);
     }
   });
-  section.append(keyForm, certForm);
+  put(section, keyForm, certForm);
   return section;
 }
 
@@ -299,6 +299,6 @@ function subscriptionsSection(ctx, app, subs, products, act) {
       showProblem(form, e);
     }
   });
-  section.append(form);
+  put(section, form);
   return section;
 }

@@ -1,6 +1,6 @@
 // The audit log: every admin write, newest first, filtered by time, actor and entity.
 import { api } from '../api.js';
-import { h, field, table, pager, when, jsonBlock, showProblem } from '../dom.js';
+import { h, put, field, table, pager, when, jsonBlock, showProblem } from '../dom.js';
 import { optionalText } from '../forms.js';
 
 const ENTITY_TYPES = ['', 'api', 'product', 'plan', 'app', 'credential', 'subscription', 'signing-key'];
@@ -29,7 +29,7 @@ export async function render(ctx) {
     });
     ctx.reload();
   });
-  root.append(h('h1', null, 'Audit log'), form);
+  put(root, h('h1', null, 'Audit log'), form);
   let p;
   try {
     p = await api('GET', '/audit', { params: { ...filter, size: 25 } });
@@ -53,7 +53,7 @@ export async function render(ctx) {
       h('summary', null, 'Before and after'),
       h('h3', null, 'Before'), ev.before === null ? h('p', null, 'nothing') : jsonBlock(ev.before, `Before event ${ev.id}`),
       h('h3', null, 'After'), ev.after === null ? h('p', null, 'nothing') : jsonBlock(ev.after, `After event ${ev.id}`)))));
-  root.append(
+  put(root, 
     p.items.length ? table('Audit events, newest first', ['At (UTC)', 'Actor', 'Operation', 'Entity type', 'Entity id', 'Change'], rows, { id: 'audit-table' }) : h('p', null, 'No event matches.'),
     pager(p, (n) => {
       filter.page = n;

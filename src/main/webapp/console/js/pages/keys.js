@@ -2,25 +2,25 @@
 // a rotation may activate is not readable beforehand: scheduling without an instant takes it, and
 // a too-early instant is refused with a detail that names it (KEY_ACTIVATION_TOO_EARLY).
 import { api } from '../api.js';
-import { h, field, table, when, stateBadge, showProblem, clearProblem, announce } from '../dom.js';
+import { h, put, field, table, when, stateBadge, showProblem, clearProblem, announce } from '../dom.js';
 import { optionalText, compact } from '../forms.js';
 
 let flash = '';
 
 function timeline(k) {
   const now = Date.now();
-  const step = (label, iso) => {
+  const step = (past, future, iso) => {
     if (!iso) {
       return null;
     }
-    const future = new Date(iso).getTime() > now;
-    return h('li', { class: future ? 'future' : null }, `${label} `, when(iso), future ? ' (scheduled)' : '');
+    const ahead = new Date(iso).getTime() > now;
+    return h('li', { class: ahead ? 'future' : null }, `${ahead ? future : past} `, when(iso));
   };
   return h('ol', { class: 'timeline', 'aria-label': `Timeline of ${k.kid}` },
-    step('created', k.createdAt),
-    step('published', k.publishedAt),
-    step('activates', k.activatesAt),
-    step('retires', k.retiresAt));
+    step('created', 'created', k.createdAt),
+    step('published', 'publishes', k.publishedAt),
+    step('activated', 'activates', k.activatesAt),
+    step('retired', 'retires', k.retiresAt));
 }
 
 /** The instant named in a KEY_ACTIVATION_TOO_EARLY detail. */
@@ -68,7 +68,7 @@ export async function render(ctx) {
   if (ctx.admin) {
     columns.push('Actions');
   }
-  root.append(
+  put(root, 
     h('h1', null, 'Signing keys'),
     flashBox,
     h('p', null, 'A new key is published (served in the JWKS) before it signs, so the mesh has fetched it by then; a replaced key stays in the JWKS until every token it signed has expired.'),
@@ -76,7 +76,7 @@ export async function render(ctx) {
     table('Signing keys', columns, rows, { id: 'key-table' }),
   );
   if (ctx.admin) {
-    root.append(rotationForm(ctx, keys), newKeyForm(ctx));
+    put(root, rotationForm(ctx, keys), newKeyForm(ctx));
   }
 }
 
@@ -84,7 +84,7 @@ function rotationForm(ctx, keys) {
   const candidates = keys.filter((k) => k.publishedAt && !k.activatesAt);
   const form = h('form', { class: 'form', id: 'rotation-form', novalidate: true, 'aria-labelledby': 'rotation-heading' });
   const result = h('div', { role: 'status', id: 'rotation-result' });
-  form.append(
+  put(form, 
     h('h2', { id: 'rotation-heading' }, 'Schedule a rotation'),
     h('p', { class: 'hint' }, 'The next key activates at the instant you give, or at the earliest allowed instant when you leave it empty (published + the mesh refresh interval + the margin). Only one rotation may be pending.'),
     h('div', { class: 'field-row' },
@@ -112,7 +112,7 @@ function rotationForm(ctx, keys) {
       showProblem(form, e);
       const earliest = e.problem && e.problem.errorKey === 'KEY_ACTIVATION_TOO_EARLY' ? earliestFromDetail(e.problem.detail) : null;
       if (earliest) {
-        result.append(
+        put(result, 
           h('p', null, 'Earliest allowed instant: ', h('strong', { id: 'rotation-earliest' }, when(earliest)), ' '),
           h('button', {
             type: 'button',

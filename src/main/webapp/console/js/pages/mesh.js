@@ -1,7 +1,7 @@
 // Mesh resources compiled from the catalog: the Istio manifests (YAML) and the
 // RequestAuthentication (JSON), each with Copy and Download.
 import { api } from '../api.js';
-import { h, field, copyText, download, showProblem, clearProblem } from '../dom.js';
+import { h, put, field, copyText, download, showProblem, clearProblem } from '../dom.js';
 import { optionalText, compact } from '../forms.js';
 
 const state = {
@@ -30,7 +30,7 @@ export async function render(ctx) {
   if (!ctx.current()) {
     return;
   }
-  root.append(h('h1', null, 'Mesh resources'),
+  put(root, h('h1', null, 'Mesh resources'),
     h('p', null, 'Everything the mesh needs to enforce the gateway\'s contract, compiled from the catalog. Apply with ', h('code', null, 'kubectl apply -f'), '.'));
 
   const mForm = h('form', { class: 'form', id: 'manifests-form', 'aria-labelledby': 'manifests-heading', novalidate: true },
@@ -48,7 +48,7 @@ export async function render(ctx) {
   const mSection = h('section', { 'aria-labelledby': 'manifests-heading' }, h('h2', { id: 'manifests-heading' }, 'Istio manifests'), mForm);
   if (manifests.status === 'fulfilled') {
     const revision = manifests.value.headers.get('X-Meshgate-Catalog-Revision');
-    mSection.append(
+    put(mSection, 
       revision ? h('p', null, 'Compiled from catalog revision ', h('strong', { id: 'manifests-revision' }, revision), '.') : null,
       output('manifests', 'manifests', manifests.value.body, 'meshgate-manifests.yaml', 'application/yaml'),
     );
@@ -74,12 +74,12 @@ export async function render(ctx) {
   const rSection = h('section', { 'aria-labelledby': 'request-auth-heading' }, h('h2', { id: 'request-auth-heading' }, 'RequestAuthentication'),
     h('p', { class: 'hint' }, 'With inline keys, render and apply it again after a signing key is published.'), rForm);
   if (requestAuth.status === 'fulfilled') {
-    rSection.append(output('request-auth', 'RequestAuthentication', JSON.stringify(requestAuth.value, null, 2), 'meshgate-request-authentication.json', 'application/json'));
+    put(rSection, output('request-auth', 'RequestAuthentication', JSON.stringify(requestAuth.value, null, 2), 'meshgate-request-authentication.json', 'application/json'));
   } else {
     if (requestAuth.reason.status === 401) {
       throw requestAuth.reason;
     }
     showProblem(rForm, requestAuth.reason);
   }
-  root.append(mSection, rSection);
+  put(root, mSection, rSection);
 }

@@ -1,6 +1,6 @@
 // Products (bundles of APIs) and their plans (limits, scopes, approval).
 import { api, listAll } from '../api.js';
-import { h, clear, field, table, pager, facts, when, showProblem, clearProblem, announce, confirmChange } from '../dom.js';
+import { h, put, clear, field, table, pager, facts, when, showProblem, clearProblem, announce, confirmChange } from '../dom.js';
 import { text, optionalText, optionalInt, checked, localProblem, compact } from '../forms.js';
 
 const listState = { page: 0, name: '' };
@@ -56,7 +56,7 @@ async function renderList(ctx) {
       h('td', null, when(prod.createdAt)),
     ),
   );
-  root.append(
+  put(root, 
     h('h1', null, 'Products and plans'),
     flashBox(),
     ctx.admin ? h('div', { class: 'toolbar' }, h('a', { class: 'button', href: '#/products/new', id: 'product-new' }, 'New product')) : null,
@@ -73,7 +73,7 @@ async function renderOne(ctx, id) {
   const { root } = ctx;
   const isNew = id === 'new';
   if (isNew && !ctx.admin) {
-    root.append(h('h1', null, 'New product'), h('p', null, 'Only admins can create products.'));
+    put(root, h('h1', null, 'New product'), h('p', null, 'Only admins can create products.'));
     return;
   }
   const [prod, apis] = await Promise.all([isNew ? null : api('GET', `/products/${encodeURIComponent(id)}`), listAll('/apis')]);
@@ -82,12 +82,12 @@ async function renderOne(ctx, id) {
   }
   const heading = isNew ? 'New product' : `Product ${prod.name}`;
   ctx.setTitle(heading);
-  root.append(h('p', null, h('a', { href: '#/products' }, '← All products')), h('h1', null, heading), flashBox());
+  put(root, h('p', null, h('a', { href: '#/products' }, '← All products')), h('h1', null, heading), flashBox());
   const byId = new Map(apis.map((a) => [a.id, a]));
   if (ctx.admin) {
-    root.append(productForm(ctx, prod, apis));
+    put(root, productForm(ctx, prod, apis));
   } else {
-    root.append(
+    put(root, 
       facts([
         ['Id', String(prod.id)],
         ['Name', prod.name],
@@ -98,7 +98,7 @@ async function renderOne(ctx, id) {
     );
   }
   if (prod) {
-    root.append(plansSection(ctx, prod));
+    put(root, plansSection(ctx, prod));
   }
 }
 
@@ -115,7 +115,7 @@ function productForm(ctx, prod, apis) {
     ),
   );
   const apisError = h('p', { class: 'field-error', id: 'product-apis-fieldset-error' });
-  form.append(
+  put(form, 
     h('div', { class: 'field-row' },
       field({ id: 'product-name', label: 'Name', field: 'name', value: prod ? prod.name : '', required: true, hint: 'Sent to the mesh as x-api-product: letters, digits, ".", "_" or "-".' }).wrap,
       field({ id: 'product-title', label: 'Title', field: 'title', value: prod ? prod.title || '' : '', hint: 'For people; defaults to the name.' }).wrap),
@@ -226,7 +226,7 @@ function plansSection(ctx, prod) {
   if (ctx.admin) {
     columns.push('Actions');
   }
-  section.append(
+  put(section, 
     h('h2', { id: 'plans-heading' }, 'Plans'),
     prod.plans.length ? table(`Plans of ${prod.name}`, columns, rows, { id: 'plan-table' }) : h('p', null, 'No plan yet: apps cannot subscribe.'),
     status,
@@ -239,7 +239,7 @@ function plansSection(ctx, prod) {
 function planForm(ctx, prod, pl, close) {
   const form = h('form', { class: 'form', id: 'plan-form', novalidate: true, 'aria-labelledby': 'plan-form-heading' });
   const per = (v, opts) => opts.map((o) => ({ value: o, label: o })).concat(v && !opts.includes(v) ? [{ value: v }] : []);
-  form.append(
+  put(form, 
     h('h3', { id: 'plan-form-heading' }, pl ? `Edit plan ${pl.name}` : 'New plan'),
     h('div', { class: 'field-row' },
       field({ id: 'plan-name', label: 'Name', field: 'name', value: pl ? pl.name : '', required: true, hint: 'Sent as x-client-plan: lowercase letters, digits or "-".' }).wrap,

@@ -2,7 +2,7 @@
 // migration and usage. A state change updates its row in place, so an approved subscription stays
 // visible as "active" until the list is reloaded.
 import { api } from '../api.js';
-import { h, clear, field, table, pager, when, stateBadge, showProblem, announce, facts, confirmChange } from '../dom.js';
+import { h, put, clear, field, table, pager, when, stateBadge, showProblem, announce, facts, confirmChange } from '../dom.js';
 
 const STATES = ['pending', 'active', 'suspended', 'cancelled'];
 const listState = { page: 0, state: 'pending' };
@@ -65,7 +65,7 @@ export async function render(ctx) {
     tbodyRows.push(row(ctx, s, names.get(s.appId), status));
   });
   const columns = [{ label: 'Id', num: true }, 'App', 'Product', 'Plan', 'State', 'Requested', 'Updated', 'Actions'];
-  root.append(
+  put(root, 
     h('h1', null, 'Approval queue'),
     h('p', null, 'Subscriptions to plans that need approval wait here as pending until an admin approves or rejects them.'),
     filter,
@@ -165,7 +165,7 @@ function row(ctx, s, appName, status) {
     const others = plans.filter((pl) => pl.id !== sub.planId);
     const form = h('form', { class: 'form', 'aria-label': `Migrate subscription ${sub.id}`, novalidate: true });
     const id = `migrate-${sub.id}-plan`;
-    form.append(
+    put(form, 
       others.length
         ? field({ id, label: `New plan for subscription ${sub.id}`, type: 'select', field: 'planId', options: others.map((pl) => ({ value: pl.id, label: `${pl.name}${pl.title ? ` — ${pl.title}` : ''}` })) }).wrap
         : h('p', null, 'The product has no other plan.'),
@@ -209,6 +209,6 @@ function usageView(u, sub) {
     ['Burst', windowText(u.burst)],
     ['Quota', u.quota ? `${u.quota.used} of ${u.quota.limit} per ${u.quota.per} (${u.quota.period}, ${u.quota.enforcement}); ${u.quota.remaining} left${u.quota.exceeded ? '; exceeded' : ''}` : 'none'],
   ];
-  return h('div', null, h('h3', null, `Usage of subscription ${sub.id}`), facts(pairs));
+  return h('div', null, h('h2', null, `Usage of subscription ${sub.id}`), facts(pairs));
 }
 
