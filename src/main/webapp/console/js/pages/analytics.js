@@ -30,7 +30,7 @@ function loadChart() {
   if (!chartLoading) {
     chartLoading = new Promise((resolve, reject) => {
       const s = document.createElement('script');
-      s.src = 'vendor/chart.umd.js';
+      s.src = '/console/vendor/chart.umd.js';
       s.addEventListener('load', () => (window.Chart ? resolve(window.Chart) : reject(new Error('Chart.js did not load'))));
       s.addEventListener('error', () => {
         chartLoading = null;

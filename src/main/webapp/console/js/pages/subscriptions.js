@@ -36,7 +36,7 @@ async function appNames(ids) {
 
 export async function render(ctx) {
   const { root } = ctx;
-  const p = await api('GET', '/subscriptions', { params: { state: listState.state, page: listState.page, size: 50 } });
+  const p = await api('GET', '/subscriptions', { params: { state: listState.state, page: listState.page, size: 100 } });
   const names = await appNames(p.items.map((s) => s.appId));
   if (!ctx.current()) {
     return;
