@@ -19,8 +19,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin console ({@code /console/} on the admin port) as a browser test sees it: each step
- * works through the pages like a person would (labelled fields by id, buttons by id or by their row)
- * and waits explicitly for the page to say it is done, never for a fixed time.
+ * works through the pages like a person would (labelled fields by id, buttons by id or by their
+ * row) and waits explicitly for the page to say it is done, never for a fixed time.
  *
  * <p>The console marks its state on {@code <main>}: {@code data-path} is the hash the page shows
  * and {@code data-state} is {@code loading}, {@code ready} or {@code error}; rows carry their
@@ -42,8 +42,8 @@ public final class ConsoleSteps {
           "#/audit");
 
   /**
-   * Words on controls that change something. Matched on buttons only (and links styled as
-   * buttons), never on plain links, whose text may be an entity's name.
+   * Words on controls that change something. Matched on buttons only (and links styled as buttons),
+   * never on plain links, whose text may be an entity's name.
    */
   private static final Pattern CHANGE =
       Pattern.compile(
@@ -284,7 +284,8 @@ public final class ConsoleSteps {
                 return ok;
               }
               for (WebElement p :
-                  d.findElements(By.cssSelector(problemScope + " .problem, main > #view .problem"))) {
+                  d.findElements(
+                      By.cssSelector(problemScope + " .problem, main > #view .problem"))) {
                 if (p.isDisplayed() && !p.getText().isBlank()) {
                   return p.getText();
                 }
