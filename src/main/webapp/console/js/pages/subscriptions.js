@@ -147,7 +147,18 @@ function row(ctx, s, appName, status) {
     try {
       const u = await api('GET', `/subscriptions/${sub.id}/usage`);
       detail.dataset.showing = 'usage';
-      clear(cell()).append(usageView(u, sub));
+      clear(cell()).append(usageView(u, sub, ctx.admin ? async () => {
+        if (!confirmChange(`Reset the usage counts of subscription ${sub.id}? Its windows and quota start from zero.`)) {
+          return;
+        }
+        try {
+          const fresh = await api('POST', `/subscriptions/${sub.id}/usage/reset`);
+          clear(cell()).append(usageView(fresh, sub, null));
+          announce(`Usage of subscription ${sub.id} reset.`);
+        } catch (e) {
+          fail(e);
+        }
+      } : null));
       detail.hidden = false;
       button.setAttribute('aria-expanded', 'true');
     } catch (e) {
@@ -200,7 +211,7 @@ function windowText(w) {
   return w ? `${w.used} of ${w.limit} used in ${w.windowMs} ms; ${w.remaining} left; resets in ${w.resetSeconds} s` : 'none';
 }
 
-function usageView(u, sub) {
+function usageView(u, sub, reset) {
   const pairs = [
     ['Plan', u.plan],
     ['Counted', u.counting === 'redis' ? 'shared by every replica (Redis)' : 'by the replica that answered (local)'],
@@ -209,6 +220,7 @@ function usageView(u, sub) {
     ['Burst', windowText(u.burst)],
     ['Quota', u.quota ? `${u.quota.used} of ${u.quota.limit} per ${u.quota.per} (${u.quota.period}, ${u.quota.enforcement}); ${u.quota.remaining} left${u.quota.exceeded ? '; exceeded' : ''}` : 'none'],
   ];
-  return h('div', null, h('h2', null, `Usage of subscription ${sub.id}`), facts(pairs));
+  return h('div', null, h('h2', null, `Usage of subscription ${sub.id}`), facts(pairs),
+    reset ? h('button', { type: 'button', class: 'small danger', onclick: reset }, 'Reset usage counts') : null);
 }
 
