@@ -77,6 +77,10 @@ async function signOut() {
 function signInPanel() {
   const panel = h('section', { class: 'card', 'aria-labelledby': 'signin-title' },
     h('h2', { id: 'signin-title' }, 'Sign in'));
+  if (session.oidcSignIn) {
+    panel.append(h('p', {}, h('a', { class: 'button', href: '/portal/api/session/oidc/login', id: 'oidc-sign-in' },
+      'Sign in with your organization account')));
+  }
   if (session.demoSignIn) {
     const input = h('input', { id: 'demo-developer', name: 'developer', required: true,
       autocomplete: 'username', pattern: '[a-z][a-z0-9\\-]{0,31}' });
@@ -93,7 +97,7 @@ function signInPanel() {
       } },
       h('div', {}, h('label', { for: 'demo-developer' }, 'Developer name'), input),
       h('button', { type: 'submit' }, 'Sign in')));
-  } else {
+  } else if (!session.oidcSignIn) {
     panel.append(h('p', {}, 'Sign-in is not configured on this gateway. Ask your platform team.'));
   }
   return panel;
@@ -314,6 +318,10 @@ async function route() {
   try {
     if (page === 'apps' && id) await renderApp(id);
     else if (page === 'apis' && id) await renderApiDocs(id);
+    else if (page === 'sign-in-failed') {
+      await renderCatalog();
+      showError({ title: 'Sign-in failed', detail: 'The sign-in did not complete. Please try again.' });
+    }
     else if (page === 'apps') await renderApps();
     else await renderCatalog();
     view.setAttribute('data-loaded', hash);

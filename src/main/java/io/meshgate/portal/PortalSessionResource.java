@@ -10,10 +10,15 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,6 +35,7 @@ public class PortalSessionResource {
   static final String SIGN_IN_UNAVAILABLE = "PORTAL_SIGN_IN_UNAVAILABLE";
 
   @Inject PortalSessions sessions;
+  @Inject OidcSignIn oidc;
 
   @Inject
   @ConfigProperty(name = "meshgate.demo", defaultValue = "false")
@@ -43,6 +49,8 @@ public class PortalSessionResource {
    * @param signedIn whether the request carries a valid session
    * @param csrf the token to send in {@code X-CSRF-Token} with every change
    * @param demoSignIn whether {@code POST /portal/api/session/demo} is available
+   * @param oidcSignIn whether {@code GET /portal/api/session/oidc/login} signs in through the
+   *     portal's OpenID Connect provider
    */
   public record Session(
       boolean signedIn,
@@ -50,7 +58,8 @@ public class PortalSessionResource {
       String name,
       String csrf,
       Instant expiresAt,
-      boolean demoSignIn) {}
+      boolean demoSignIn,
+      boolean oidcSignIn) {}
 
   /**
    * A demo sign-in.
@@ -67,8 +76,9 @@ public class PortalSessionResource {
   @GET
   public Session session() {
     Optional<Developer> d = sessions.developer(headers.getCookies());
-    return d.map(x -> new Session(true, x.id(), x.name(), x.csrf(), x.expiresAt(), demo))
-        .orElse(new Session(false, null, null, null, null, demo));
+    boolean viaOidc = oidc.configured();
+    return d.map(x -> new Session(true, x.id(), x.name(), x.csrf(), x.expiresAt(), demo, viaOidc))
+        .orElse(new Session(false, null, null, null, null, demo, viaOidc));
   }
 
   @POST
@@ -86,6 +96,50 @@ public class PortalSessionResource {
     }
     return Response.noContent()
         .cookie(sessions.signIn("demo:" + request.developer(), request.developer()))
+        .build();
+  }
+
+  /** Sends the browser to the OpenID Connect provider to sign in. */
+  @GET
+  @Path("oidc/login")
+  public Response oidcLogin() throws InterruptedException {
+    if (!oidc.configured()) {
+      throw new AdminException(
+          404, SIGN_IN_UNAVAILABLE, "No OpenID Connect provider is configured for the portal");
+    }
+    try {
+      OidcSignIn.Redirect redirect = oidc.start();
+      return Response.seeOther(redirect.location()).cookie(redirect.cookie()).build();
+    } catch (IOException | RuntimeException e) {
+      throw new AdminException(
+          502,
+          "PORTAL_IDP_UNAVAILABLE",
+          "The portal's OpenID Connect provider cannot be reached: try again later");
+    }
+  }
+
+  /**
+   * Where the provider sends the browser back: a valid answer signs the developer in and goes to
+   * their apps; anything else goes to the portal's sign-in page with a message (the reason is
+   * logged, not shown).
+   */
+  @GET
+  @Path("oidc/callback")
+  public Response oidcCallback(@QueryParam("code") String code, @QueryParam("state") String state)
+      throws InterruptedException {
+    if (!oidc.configured()) {
+      throw new AdminException(
+          404, SIGN_IN_UNAVAILABLE, "No OpenID Connect provider is configured for the portal");
+    }
+    Cookie attempt = headers.getCookies().get(OidcSignIn.LOGIN_COOKIE);
+    Optional<NewCookie> session =
+        oidc.complete(attempt == null ? null : attempt.getValue(), code, state);
+    return Response.seeOther(
+            URI.create(session.isPresent() ? "/portal/#/apps" : "/portal/#/sign-in-failed"))
+        .cookie(
+            session
+                .map(c -> new NewCookie[] {c, oidc.clearLogin()})
+                .orElse(new NewCookie[] {oidc.clearLogin()}))
         .build();
   }
 

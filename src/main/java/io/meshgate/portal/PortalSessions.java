@@ -60,6 +60,11 @@ public class PortalSessions {
 
   /** A new session for a developer, as the cookie that carries it. */
   public NewCookie signIn(String id, String name) {
+    return cookie(issue(id, name), sessionSeconds);
+  }
+
+  /** A new session's signed cookie value. */
+  String issue(String id, String name) {
     byte[] csrf = new byte[24];
     random.nextBytes(csrf);
     Instant expires = clock.instant().plusSeconds(sessionSeconds);
@@ -74,7 +79,7 @@ public class PortalSessions {
                 .build()
                 .toString()
                 .getBytes(StandardCharsets.UTF_8));
-    return cookie(payload + "." + digester.digestHex(SIGNING_CONTEXT + payload), sessionSeconds);
+    return payload + "." + digester.digestHex(SIGNING_CONTEXT + payload);
   }
 
   /** The cookie that ends the session in the browser. */

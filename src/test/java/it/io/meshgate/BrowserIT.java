@@ -3,11 +3,14 @@ package it.io.meshgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import it.io.meshgate.browser.Browser;
+import it.io.meshgate.browser.ConsoleSteps;
 import it.io.meshgate.browser.PortalSteps;
 import it.io.meshgate.support.AdminClient;
+import it.io.meshgate.support.Gateways;
 import it.io.meshgate.support.Http;
 import it.io.meshgate.support.ManagedGateway;
 import it.io.meshgate.support.OnManagedGateway;
+import it.io.meshgate.support.StubOidcProvider;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -20,7 +23,9 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The admin console and the developer portal in a real headless Chromium against the suite's
@@ -35,6 +40,133 @@ class BrowserIT extends OnManagedGateway {
   /** The data port as the browser reaches it: localhost, where a Secure cookie works over HTTP. */
   private String portalBase() {
     return "http://localhost:" + base.getPort();
+  }
+
+  /** The admin port as the browser reaches it. */
+  private static String consoleBase() {
+    return "http://localhost:" + ManagedGateway.server().adminPort();
+  }
+
+  /**
+   * The issue's whole story in one browser: an administrator creates an API, a product and a plan
+   * that needs approval in the console; a developer registers an app in the portal and subscribes
+   * (pending); the administrator approves in the console; the developer's key then gets 200 through
+   * the gateway and the developer sees the call in their usage.
+   */
+  @Test
+  void anAdministratorAndADeveloperGoFromNothingToAWorkingKeyInTheBrowser() throws Exception {
+    String api = "shop-" + RUN;
+    String app = "shop-app-" + RUN;
+    try (Browser browser = Browser.start()) {
+      ConsoleSteps console = new ConsoleSteps(browser.driver, consoleBase());
+      console.signIn(Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+      long apiId =
+          console.createPublishedApi(api, "/" + api, ManagedGateway.upstream().baseUrl() + "/shop");
+      String plan = "gold-" + RUN; // plan names are unique per product only
+      console.createProductWithPlan("shop-" + RUN, "Shop", apiId, plan, true, 1000L);
+
+      PortalSteps portal = new PortalSteps(browser, portalBase());
+      portal.signIn("shopper-" + RUN);
+      PortalSteps.NewApp created = portal.registerApp(app);
+      portal.subscribe(app, plan);
+      assertThat(portal.subscriptionState(plan)).isEqualTo("pending");
+      HttpResponse<String> pending =
+          Http.get(URI.create(base + api + "/items"), "X-API-Key", created.apiKey());
+      assertThat(pending.statusCode()).as(pending.body()).isEqualTo(403);
+      assertThat(pending.body()).contains("SUBSCRIPTION_PENDING");
+
+      console.signIn(Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+      console.approvePendingSubscriptionOf(app);
+
+      HttpResponse<String> approved =
+          Http.get(URI.create(base + api + "/items"), "X-API-Key", created.apiKey());
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+      assertThat(ManagedGateway.upstream().requestsContaining("/shop/items")).isNotEmpty();
+
+      portal.openApp(app); // still signed in: the session cookie outlives the console's visit
+      assertThat(portal.subscriptionState(plan)).isEqualTo("active");
+      assertThat(portal.used("quota")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void aViewerSeesTheConsoleButCanChangeNothing() throws Exception {
+    try (Browser browser = Browser.start()) {
+      ConsoleSteps console = new ConsoleSteps(browser.driver, consoleBase());
+      console.signIn(Gateways.VIEWER_CLIENT_ID, Gateways.VIEWER_CLIENT_SECRET);
+      for (String route : console.routes()) {
+        console.open(route);
+        assertThat(console.changeControls())
+            .as("change controls a viewer sees at " + route)
+            .isEmpty();
+      }
+    }
+    // The API refuses the viewer's change whatever a page shows.
+    HttpResponse<String> refused =
+        AdminClient.send(
+            ManagedGateway.server(),
+            AdminClient.viewerToken(),
+            "POST",
+            "/admin/v1/apps",
+            "{\"name\":\"viewer-app-" + RUN + "\"}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("ADMIN_FORBIDDEN");
+  }
+
+  @Test
+  void consolePagesAreAccessibleAndRaiseNoContentSecurityPolicyViolation() throws Exception {
+    try (Browser browser = Browser.start()) {
+      browser.open(consoleBase() + "/console/");
+      browser.visible(By.id("signin-client-id"));
+      browser.assertAccessible("the console's sign-in");
+      browser.screenshots("console-sign-in");
+      ConsoleSteps console = new ConsoleSteps(browser.driver, consoleBase());
+      console.signIn(Gateways.ADMIN_CLIENT_ID, Gateways.ADMIN_CLIENT_SECRET);
+      for (String route : console.routes()) {
+        console.open(route);
+        browser.assertAccessible("the console at " + route);
+        assertThat(browser.overflowsAtPhoneWidth()).as(route + " at phone width").isFalse();
+        browser.screenshots("console-" + route.substring(2).replace('/', '-'));
+      }
+      String probe = "csp-probe-console-" + RUN;
+      ((JavascriptExecutor) browser.driver)
+          .executeScript(
+              "const i = document.createElement('img'); i.alt = '';"
+                  + " i.src = 'http://"
+                  + probe
+                  + ".invalid/x.png'; document.body.append(i);");
+      assertThat(ManagedGateway.server().awaitLogLines("messages.log", probe)).isNotEmpty();
+    }
+    assertThat(
+            ManagedGateway.server()
+                .messages()
+                .lines()
+                .filter(l -> l.contains("MESHGATE-CSP") && !l.contains("csp-probe-")))
+        .as("Content-Security-Policy violations reported by the pages")
+        .isEmpty();
+  }
+
+  @Test
+  void aDeveloperSignsInThroughTheOpenIdConnectProvider() throws Exception {
+    String user = "oidc-dev-" + RUN;
+    StubOidcProvider.nextUser = user;
+    try (Browser browser = Browser.start()) {
+      PortalSteps portal = new PortalSteps(browser, portalBase());
+      portal.open("#/catalog");
+      browser.visible(By.id("oidc-sign-in")).click();
+      browser.until(ExpectedConditions.urlContains("/portal/#/apps"));
+      browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), user));
+      portal.registerApp("oidc-app-" + RUN);
+      JsonObject apps =
+          json(AdminClient.send("GET", "/admin/v1/apps?name=oidc-app-" + RUN, null).body());
+      assertThat(apps.getJsonArray("items").getJsonObject(0).getString("owner"))
+          .isEqualTo("oidc:" + user);
+
+      // A callback that does not belong to a sign-in this browser started signs nobody in.
+      browser.open(portalBase() + "/portal/api/session/oidc/callback?code=forged&state=forged");
+      browser.until(ExpectedConditions.urlContains("#/sign-in-failed"));
+      assertThat(portal.alert()).contains("Sign-in failed");
+    }
   }
 
   @Test
@@ -192,7 +324,11 @@ class BrowserIT extends OnManagedGateway {
               HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
       String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-      assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Secure");
+      assertThat(setCookie)
+          .contains("HttpOnly")
+          .contains("SameSite=Strict")
+          .contains("Secure")
+          .contains("Path=/portal");
       String cookie = setCookie.substring(0, setCookie.indexOf(';'));
       HttpResponse<String> session =
           CLIENT.send(

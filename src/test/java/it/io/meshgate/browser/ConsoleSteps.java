@@ -123,6 +123,17 @@ public final class ConsoleSteps {
    */
   public long createProductWithPlan(
       String productName, String title, long apiId, String planName, boolean approvalRequired) {
+    return createProductWithPlan(productName, title, apiId, planName, approvalRequired, null);
+  }
+
+  /** As above, the plan with a daily quota of {@code dailyQuota} calls when it is not null. */
+  public long createProductWithPlan(
+      String productName,
+      String title,
+      long apiId,
+      String planName,
+      boolean approvalRequired,
+      Long dailyQuota) {
     open("#/products/new");
     type(byId("product-name"), productName);
     type(byId("product-title"), title);
@@ -148,6 +159,9 @@ public final class ConsoleSteps {
     WebElement approval = byId("plan-approvalRequired");
     if (approval.isSelected() != approvalRequired) {
       click(approval);
+    }
+    if (dailyQuota != null) {
+      type(byId("plan-quota-limit"), Long.toString(dailyQuota));
     }
     click(byId("plan-save"));
     By row = By.cssSelector("#plan-table tr[data-plan-name=\"" + cssString(planName) + "\"]");

@@ -87,6 +87,18 @@ public final class PortalSteps {
     return alert.isEmpty() ? "" : alert.get(0).getText();
   }
 
+  /** Opens one of the developer's apps from "My apps" and waits for its page. */
+  public void openApp(String name) {
+    open("#/apps");
+    browser.visible(By.linkText(name)).click();
+    browser.until(ExpectedConditions.urlContains("#/apps/"));
+    browser.until(
+        d -> {
+          String loaded = d.findElement(By.id("view")).getDomAttribute("data-loaded");
+          return loaded != null && loaded.startsWith("#/apps/") ? loaded : null;
+        });
+  }
+
   /** The app ids of the apps the developer sees on "My apps". */
   public List<String> appNames() {
     open("#/apps");

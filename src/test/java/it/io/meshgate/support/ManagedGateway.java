@@ -123,6 +123,14 @@ public final class ManagedGateway {
     env.put("MESHGATE_ADMIN_VIEWER_CLIENT_SECRET", Gateways.VIEWER_CLIENT_SECRET);
     env.put("MESHGATE_DEMO", "true");
     env.put("MESHGATE_DEMO_UPSTREAM", upstream.baseUrl() + "/demo");
+    // The developer portal signs in through the stub upstream's OpenID Connect provider; the
+    // callback is on this server's own (random) data port, by MicroProfile Config's expansion.
+    env.put("MESHGATE_PORTAL_OIDC_ISSUER", upstream.baseUrl() + "/oidc");
+    env.put("MESHGATE_PORTAL_OIDC_CLIENT_ID", StubOidcProvider.CLIENT_ID);
+    env.put("MESHGATE_PORTAL_OIDC_CLIENT_SECRET", StubOidcProvider.CLIENT_SECRET);
+    env.put(
+        "MESHGATE_PORTAL_OIDC_REDIRECT_URI",
+        "http://localhost:${HTTP_PORT}/portal/api/session/oidc/callback");
     // The conformance self-test calls destinations these tests run on the loopback interface.
     env.put("MESHGATE_ISTIO_CONFORMANCE_ALLOWED_HOSTS", "127.0.0.1");
     env.put("MESHGATE_SEED_FILE", Gateways.seedFile(seed(upstream)).toString());

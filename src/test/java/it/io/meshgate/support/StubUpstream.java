@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /created/**}: 201 with a body and custom headers, some hop-by-hop;
  *   <li>any path with a {@code /big-answer/} segment: 200 with {@link #BIG_ANSWER_BYTES} bytes,
  *       byte {@code i} being {@code i % 251};
+ *   <li>{@code /oidc/**}: an OpenID Connect provider for the portal ({@link StubOidcProvider});
  *   <li>anything else: 200 with a small JSON body.
  * </ul>
  */
@@ -49,6 +50,7 @@ public final class StubUpstream implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", this::handle);
+    server.createContext("/oidc", new StubOidcProvider(baseUrl() + "/oidc"));
     server.setExecutor(executor);
     server.start();
   }
