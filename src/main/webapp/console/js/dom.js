@@ -141,7 +141,9 @@ export function clearProblem(form) {
 /**
  * Shows an error next to form: its title and detail at the top, each violation next to the field
  * whose data-field is the violation's field or the longest prefix of it ("steps[2]" for
- * "steps[2].config.denyIps[1]"); violations without a field are listed at the top.
+ * "steps[2].config.denyIps[1]"); violations without a field are listed at the top. A control
+ * with data-lines="true" edits a list one value per line: "denyIps[1]" is shown as "Line 2".
+ * Groups (a fieldset with tabindex="-1" and an id-error element) take errors like fields do.
  */
 export function showProblem(form, err) {
   clearProblem(form);
@@ -164,7 +166,14 @@ export function showProblem(form, err) {
     if (best) {
       const errorEl = document.getElementById(`${best.id}-error`);
       if (errorEl) {
-        const text = name === best.dataset.field ? v.message : `${name}: ${v.message}`;
+        const rest = name.slice(best.dataset.field.length);
+        const line = best.dataset.lines === 'true' ? /^\[(\d+)\]$/.exec(rest) : null;
+        let text = `${name}: ${v.message}`;
+        if (!rest) {
+          text = v.message;
+        } else if (line) {
+          text = `Line ${Number(line[1]) + 1}: ${v.message}`; // a list edited one value per line
+        }
         put(errorEl, errorEl.textContent ? h('br') : null, text);
       }
       best.setAttribute('aria-invalid', 'true');

@@ -1,10 +1,15 @@
 // APIs: a paged list, and one page per API to create, edit, publish, retire or delete it with its
-// policy steps (each step's config as JSON).
+// policy steps. Each step's config is edited in a form generated from the policy's schema
+// (GET /admin/v1/policies, see schemaform.js), or as JSON (a toggle per step; the fallback).
 import { api } from '../api.js';
 import { h, put, clear, field, table, pager, stateBadge, when, facts, jsonBlock, showProblem, clearProblem, announce, confirmChange } from '../dom.js';
 import { text, optionalText, optionalInt, optionalJsonObject, localProblem, compact } from '../forms.js';
+import { schemaForm, supported, misfit } from '../schemaform.js';
 
-/** Policy ids the gateway knows, in stage order (README "Policies and error keys"). */
+/**
+ * Policy ids the gateway knows, in stage order (README "Policies and error keys"): the picker's
+ * order, and its list when GET /admin/v1/policies fails.
+ */
 export const POLICIES = ['access-list', 'client-auth', 'subscription', 'scope', 'rate-limit', 'token', 'headers'];
 
 /** The standard chain of the README's walk-through. */
@@ -158,22 +163,179 @@ async function renderOne(ctx, id) {
     );
     return;
   }
-  put(root, apiForm(ctx, a));
+  const catalog = await loadPolicies();
+  if (!ctx.current()) {
+    return;
+  }
+  put(root, apiForm(ctx, a, catalog));
 }
 
-function apiForm(ctx, a) {
-  const steps = (a ? a.steps : []).map((s) => ({ policy: s.policy, config: s.config && Object.keys(s.config).length ? JSON.stringify(s.config, null, 2) : '' }));
+/** Stage order of the known policies: the picker lists them so, unknown ones after. */
+function byStage(a, b) {
+  const rank = (id) => (POLICIES.includes(id) ? POLICIES.indexOf(id) : POLICIES.length);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/**
+ * The policies a step may name and their config schemas, from GET /admin/v1/policies; when that
+ * fails, the built-in list without schemas (every step's settings are then edited as JSON).
+ */
+async function loadPolicies() {
+  try {
+    const answer = await api('GET', '/policies');
+    const list = answer && Array.isArray(answer.policies) ? answer.policies.filter((p) => p && typeof p.id === 'string') : [];
+    if (!list.length) {
+      throw new Error('the gateway listed no policy');
+    }
+    return {
+      ids: list.map((p) => p.id).sort(byStage),
+      schemas: new Map(list.filter((p) => p.schema && typeof p.schema === 'object').map((p) => [p.id, p.schema])),
+      error: null,
+    };
+  } catch (e) {
+    return { ids: POLICIES, schemas: new Map(), error: (e && e.message) || String(e) };
+  }
+}
+
+const asJson = (config) => (config === undefined ? '' : JSON.stringify(config, null, 2));
+
+/** A step's config typed as JSON: {config} or {error} (blank is no config). */
+function parseConfig(raw) {
+  const v = (raw || '').trim();
+  if (!v) {
+    return { config: undefined };
+  }
+  try {
+    const cfg = JSON.parse(v);
+    if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) {
+      return { error: 'must be a JSON object ({ … })' };
+    }
+    return { config: Object.keys(cfg).length ? cfg : undefined };
+  } catch (e) {
+    return { error: `is not valid JSON: ${e.message}` };
+  }
+}
+
+function apiForm(ctx, a, catalog) {
+  // Each step: its policy, and its config either in the generated form (mode 'form': config is
+  // the value) or as JSON text (mode 'json': raw). editors[i] reads the form of step i.
+  const steps = (a ? a.steps : []).map((s) => ({
+    policy: s.policy,
+    config: s.config && Object.keys(s.config).length ? s.config : undefined,
+    mode: 'form',
+    raw: null,
+    note: '',
+  }));
+  let editors = [];
   const form = h('form', { class: 'form', id: 'api-form', novalidate: true, dataset: a ? { id: a.id, state: a.state } : {} });
   const stepList = h('ol', { class: 'steps', id: 'api-steps' });
 
+  /** Why step s cannot be edited as a form; null when it can. */
+  const noForm = (s) => {
+    const schema = catalog.schemas.get(s.policy);
+    if (!schema) {
+      return catalog.error ? 'the policy list could not be loaded' : `the gateway describes no settings for ${s.policy}`;
+    }
+    if (!supported(schema)) {
+      return 'its settings have a shape the form does not handle';
+    }
+    return misfit(schema, s.config);
+  };
+
+  /** Reads what is on screen into steps (unreadable numbers in forms are dropped). */
   const syncSteps = () => {
     stepList.querySelectorAll(':scope > li.step').forEach((li, i) => {
-      steps[i].policy = li.querySelector('select').value;
-      steps[i].config = li.querySelector('textarea').value;
+      steps[i].policy = li.querySelector(`#api-step-${i}-policy`).value;
+      if (steps[i].mode === 'json') {
+        steps[i].raw = li.querySelector(`#api-step-${i}-config`).value;
+      } else if (editors[i]) {
+        steps[i].config = editors[i].read([]);
+      }
     });
   };
+
+  /** Form to JSON, or JSON to form when the JSON parses and fits the schema. */
+  const toggleMode = (i) => {
+    syncSteps();
+    const s = steps[i];
+    const path = `steps[${i}].config`;
+    if (s.mode === 'form') {
+      const violations = [];
+      const cfg = editors[i].read(violations);
+      if (violations.length) {
+        showProblem(form, localProblem(violations));
+        return;
+      }
+      Object.assign(s, { config: cfg, raw: asJson(cfg), mode: 'json', note: '' });
+    } else {
+      const parsed = parseConfig(s.raw);
+      const why = parsed.error ? null : misfit(catalog.schemas.get(s.policy), parsed.config);
+      if (parsed.error || why) {
+        showProblem(form, localProblem([{ field: path, message: parsed.error || `cannot be shown as a form: ${why}` }]));
+        return;
+      }
+      Object.assign(s, { config: parsed.config, raw: null, mode: 'form', note: '' });
+    }
+    clearProblem(form);
+    drawSteps(`api-step-${i}-mode`);
+    announce(`Step ${i + 1} settings shown ${s.mode === 'json' ? 'as JSON' : 'as a form'}.`);
+  };
+
+  /** The settings of step i: the generated form, or the JSON textarea. */
+  const settings = (s, i) => {
+    const n = i + 1;
+    const path = `steps[${i}].config`;
+    if (s.mode === 'form') {
+      const why = noForm(s);
+      if (why) {
+        Object.assign(s, { mode: 'json', raw: asJson(s.config), note: `Edited as JSON: ${why}.` });
+      }
+    }
+    const canForm = catalog.schemas.has(s.policy) && supported(catalog.schemas.get(s.policy));
+    const toggle = canForm
+      ? h('div', { class: 'actions' }, h('button', {
+        type: 'button',
+        class: 'small secondary',
+        id: `api-step-${i}-mode`,
+        'aria-label': `Step ${n} settings: ${s.mode === 'form' ? 'edit as JSON' : 'edit as form'}`,
+        onclick: () => toggleMode(i),
+      }, s.mode === 'form' ? 'Edit as JSON' : 'Edit as form'))
+      : null;
+    if (s.mode === 'form') {
+      const w = schemaForm(catalog.schemas.get(s.policy), s.config, { id: `api-step-${i}-cfg`, path, label: `Step ${n} settings` });
+      editors[i] = w;
+      return h(
+        'fieldset',
+        { class: 'settings', id: `api-step-${i}-config`, tabindex: '-1', dataset: { field: path, mode: 'form' }, 'aria-describedby': `api-step-${i}-config-error` },
+        h('legend', null, `Step ${n} settings (${s.policy})`),
+        h('p', { class: 'hint' }, 'Leave a field empty for its default.'),
+        w.el,
+        h('p', { class: 'field-error', id: `api-step-${i}-config-error` }),
+        toggle,
+      );
+    }
+    editors[i] = null;
+    if (s.raw === null) {
+      s.raw = asJson(s.config);
+    }
+    const config = field({
+      id: `api-step-${i}-config`,
+      label: `Step ${n} settings (JSON object)`,
+      type: 'textarea',
+      field: path,
+      value: s.raw,
+      rows: Math.min(12, Math.max(3, s.raw.split('\n').length)),
+      placeholder: '{}',
+      spellcheck: false,
+      hint: `${s.note ? `${s.note} ` : ''}Leave empty for the policy defaults.`,
+    });
+    config.input.dataset.mode = 'json';
+    return h('div', { class: 'settings-json' }, config.wrap, toggle);
+  };
+
   const drawSteps = (focusId) => {
     clear(stepList);
+    editors = [];
     steps.forEach((s, i) => {
       const n = i + 1;
       const policy = field({
@@ -182,18 +344,20 @@ function apiForm(ctx, a) {
         type: 'select',
         field: `steps[${i}]`,
         value: s.policy,
-        options: (POLICIES.includes(s.policy) ? POLICIES : [s.policy, ...POLICIES]).map((p) => ({ value: p })),
+        options: (catalog.ids.includes(s.policy) ? catalog.ids : [s.policy, ...catalog.ids]).map((p) => ({ value: p })),
       });
-      const config = field({
-        id: `api-step-${i}-config`,
-        label: `Step ${n} settings (JSON object)`,
-        type: 'textarea',
-        field: `steps[${i}].config`,
-        value: s.config,
-        rows: 3,
-        placeholder: '{}',
-        spellcheck: false,
-        hint: 'Leave empty for the policy defaults.',
+      policy.input.addEventListener('change', () => {
+        syncSteps();
+        // Keep the settings: the form shows them if they fit the new policy, else JSON does.
+        if (steps[i].mode === 'json') {
+          const parsed = parseConfig(steps[i].raw);
+          if (!parsed.error) {
+            Object.assign(steps[i], { config: parsed.config, raw: null, mode: 'form', note: '' });
+          }
+        } else {
+          steps[i].note = '';
+        }
+        drawSteps(`api-step-${i}-policy`);
       });
       const move = (to) => {
         syncSteps();
@@ -204,7 +368,7 @@ function apiForm(ctx, a) {
       put(stepList, 
         h(
           'li',
-          { class: 'step' },
+          { class: 'step', dataset: { policy: s.policy } },
           h('div', { class: 'step-head' }, policy.wrap,
             h('div', { class: 'row-actions' },
               h('button', { type: 'button', class: 'small secondary', disabled: i === 0, 'aria-label': `Move step ${n} up`, onclick: () => move(i - 1) }, 'Up'),
@@ -219,7 +383,7 @@ function apiForm(ctx, a) {
                   drawSteps('api-add-step');
                 },
               }, 'Remove'))),
-          config.wrap,
+          settings(s, i),
         ),
       );
     });
@@ -250,6 +414,7 @@ function apiForm(ctx, a) {
     h('fieldset', null,
       h('legend', null, 'Policy steps'),
       h('p', { class: 'hint' }, 'Steps run in stage order (access-list, client-auth, subscription, scope, rate-limit, token, headers), not list order. Settings are validated when you save.'),
+      catalog.error ? h('p', { class: 'warning', id: 'api-policies-unavailable' }, `The policy list could not be loaded (${catalog.error}): the built-in list is offered and settings are edited as JSON.`) : null,
       stepList,
       h('div', { class: 'actions' },
         h('button', {
@@ -258,7 +423,7 @@ function apiForm(ctx, a) {
           id: 'api-add-step',
           onclick: () => {
             syncSteps();
-            steps.push({ policy: POLICIES[1], config: '' });
+            steps.push({ policy: catalog.ids.includes('client-auth') ? 'client-auth' : catalog.ids[0], config: undefined, mode: 'form', raw: null, note: '' });
             drawSteps(`api-step-${steps.length - 1}-policy`);
           },
         }, 'Add step'),
@@ -267,7 +432,7 @@ function apiForm(ctx, a) {
           class: 'secondary',
           id: 'api-standard-chain',
           onclick: () => {
-            steps.splice(0, steps.length, ...STANDARD_CHAIN.map((p) => ({ policy: p, config: '' })));
+            steps.splice(0, steps.length, ...STANDARD_CHAIN.map((p) => ({ policy: p, config: undefined, mode: 'form', raw: null, note: '' })));
             drawSteps();
             announce(`Steps set to the standard chain: ${STANDARD_CHAIN.join(', ')}.`);
           },
@@ -302,18 +467,18 @@ function apiForm(ctx, a) {
       state: text(form, 'api-state'),
       steps: steps.map((s, i) => {
         const step = { policy: s.policy };
-        const raw = s.config.trim();
-        if (raw) {
-          try {
-            const cfg = JSON.parse(raw);
-            if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) {
-              violations.push({ field: `steps[${i}].config`, message: 'must be a JSON object ({ … })' });
-            } else {
-              step.config = cfg;
-            }
-          } catch (e) {
-            violations.push({ field: `steps[${i}].config`, message: `is not valid JSON: ${e.message}` });
+        if (s.mode === 'form' && editors[i]) {
+          const cfg = editors[i].read(violations);
+          if (cfg !== undefined) {
+            step.config = cfg;
           }
+          return step;
+        }
+        const parsed = parseConfig(s.raw);
+        if (parsed.error) {
+          violations.push({ field: `steps[${i}].config`, message: parsed.error });
+        } else if (parsed.config !== undefined) {
+          step.config = parsed.config;
         }
         return step;
       }),
