@@ -78,6 +78,8 @@ class EndpointRulesTest {
           "GET /portal/api/catalog -> DATA public",
           "GET /portal/api/catalog/apis/{id}/openapi -> DATA public",
           "GET /portal/api/session -> DATA public",
+          "GET /portal/api/session/oidc/callback -> DATA public",
+          "GET /portal/api/session/oidc/login -> DATA public",
           "GET /portal/{file: .*} -> DATA public",
           "PATCH /__meshgate/{echo: echo(/.*)?} -> DATA public",
           "PATCH /oauth2/token -> DATA public",

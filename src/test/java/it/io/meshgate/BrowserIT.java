@@ -165,6 +165,7 @@ class BrowserIT extends OnManagedGateway {
       // A callback that does not belong to a sign-in this browser started signs nobody in.
       browser.open(portalBase() + "/portal/api/session/oidc/callback?code=forged&state=forged");
       browser.until(ExpectedConditions.urlContains("#/sign-in-failed"));
+      browser.until(d -> !portal.alert().isEmpty());
       assertThat(portal.alert()).contains("Sign-in failed");
     }
   }

@@ -97,7 +97,7 @@ public final class ConsoleSteps {
     type(byId("api-upstreamUrl"), upstreamUrl);
     new Select(byId("api-state")).selectByValue("published");
     click(byId("api-standard-chain"));
-    wait.until(d -> d.findElements(By.cssSelector("#api-steps select")).size() == 5);
+    wait.until(d -> d.findElements(By.cssSelector("#api-steps select[id$='-policy']")).size() == 5);
     click(byId("api-save"));
     WebElement form =
         awaitOutcome(
