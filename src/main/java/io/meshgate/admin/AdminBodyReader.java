@@ -61,6 +61,17 @@ public class AdminBodyReader implements MessageBodyReader<Record> {
 
   private static final int MAX_DETAIL = 300;
 
+  /**
+   * The largest body read, in bytes: an admin change (a policy's address lists can be long) and a
+   * portal change (a name, a plan id). A body is read whole before it is parsed, so without a cap a
+   * few public requests of Liberty's message limit (11 MiB) could fill the heap.
+   */
+  static final int MAX_ADMIN_BODY = 2 * 1024 * 1024;
+
+  static final int MAX_PORTAL_BODY = 16 * 1024;
+
+  public static final String BODY_TOO_LARGE = "BODY_TOO_LARGE";
+
   /** A member named twice is refused: readers that keep the first and the last disagree. */
   private static final JsonReaderFactory READERS =
       Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
@@ -82,7 +93,23 @@ public class AdminBodyReader implements MessageBodyReader<Record> {
       InputStream entity)
       throws IOException {
     boolean labelled = headers != null && headers.getFirst("Content-Type") != null;
-    return read(labelled ? mediaType : null, entity.readAllBytes(), type);
+    int max = type.getName().startsWith(PORTAL_PACKAGE) ? MAX_PORTAL_BODY : MAX_ADMIN_BODY;
+    String declared = headers == null ? null : headers.getFirst("Content-Length");
+    if (declared != null
+        && declared.chars().allMatch(Character::isDigit)
+        && declared.length() < 19
+        && Long.parseLong(declared) > max) {
+      throw tooLarge(max);
+    }
+    byte[] body = entity.readNBytes(max + 1);
+    if (body.length > max) {
+      throw tooLarge(max);
+    }
+    return read(labelled ? mediaType : null, body, type);
+  }
+
+  private static AdminException tooLarge(int max) {
+    return new AdminException(413, BODY_TOO_LARGE, "The body is larger than " + max + " bytes");
   }
 
   /**

@@ -115,7 +115,9 @@ public final class PageFiles {
    * The body is capped by the caller's reader; what is logged is cut to a line.
    */
   void logViolation(String body) {
-    String text = body == null ? "" : body.replaceAll("[\\r\\n\\t]+", " ");
+    // Anything but printable characters (control characters, terminal escapes, line separators)
+    // is replaced, so a report cannot forge or garble log lines.
+    String text = body == null ? "" : body.replaceAll("[\\p{Cc}\\p{Zl}\\p{Zp}\\p{Cf}]+", " ");
     if (text.length() > 2000) {
       text = text.substring(0, 2000) + "…";
     }

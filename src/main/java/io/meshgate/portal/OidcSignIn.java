@@ -26,7 +26,9 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -52,6 +54,9 @@ public class OidcSignIn {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final int LOGIN_SECONDS = 600;
+
+  /** Longest subject kept: the developer id {@code oidc:<sub>} is an app's owner (200 chars). */
+  static final int MAX_SUBJECT = 150;
 
   private final SecureRandom random = new SecureRandom();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -203,6 +208,16 @@ public class OidcSignIn {
         return Optional.empty();
       }
       String subject = claims.getSubject();
+      if (subject.length() > MAX_SUBJECT) {
+        LOG.warning(
+            "MESHGATE-PORTAL: an ID token's subject is over " + MAX_SUBJECT + " characters");
+        return Optional.empty();
+      }
+      if (claims.getAudience().size() > 1
+          && !clientId.orElseThrow().equals(claims.getClaimValueAsString("azp"))) {
+        LOG.warning("MESHGATE-PORTAL: an ID token for several audiences names another azp");
+        return Optional.empty();
+      }
       String name = firstOf(claims, "preferred_username", "name", "email").orElse(subject);
       return Optional.of(sessions.signIn("oidc:" + subject, name));
     } catch (IOException | InvalidJwtException | MalformedClaimException | RuntimeException e) {
@@ -263,6 +278,15 @@ public class OidcSignIn {
               .setRequireExpirationTime()
               .setAllowedClockSkewInSeconds(60)
               .setRequireSubject()
+              .setJwsAlgorithmConstraints(
+                  AlgorithmConstraints.ConstraintType.PERMIT,
+                  AlgorithmIdentifiers.RSA_USING_SHA256,
+                  AlgorithmIdentifiers.RSA_USING_SHA384,
+                  AlgorithmIdentifiers.RSA_USING_SHA512,
+                  AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+                  AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+                  AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+                  AlgorithmIdentifiers.EDDSA)
               .setExpectedIssuer(d.getString("issuer"))
               .setExpectedAudience(clientId.orElseThrow())
               .setVerificationKeyResolver(

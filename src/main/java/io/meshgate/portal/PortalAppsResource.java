@@ -52,6 +52,10 @@ public class PortalAppsResource {
   @ConfigProperty(name = "meshgate.portal.max-apps", defaultValue = "20")
   int maxApps;
 
+  @Inject
+  @ConfigProperty(name = "meshgate.portal.max-keys", defaultValue = "10")
+  int maxKeys;
+
   @Context HttpServletRequest request;
 
   /** A developer's app with its subscriptions. */
@@ -103,7 +107,12 @@ public class PortalAppsResource {
   @DELETE
   @Path("{id}")
   public Response delete(@PathParam("id") long id) {
-    owned(id);
+    if (owned(id).state().equals("suspended")) {
+      // Deleting it and registering another would undo the platform team's suspension.
+      throw AdminException.conflict(
+          AppAdmin.APP_STATE_CONFLICT,
+          "This app is suspended by the platform team: only they can delete it");
+    }
     apps.delete(developer().actor(), id);
     return Response.noContent().build();
   }
@@ -112,7 +121,12 @@ public class PortalAppsResource {
   @Path("{id}/keys")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response addKey(@PathParam("id") long id, NewKey body) {
-    owned(id);
+    long active = owned(id).credentials().stream().filter(c -> c.revokedAt() == null).count();
+    if (active >= maxKeys) {
+      throw AdminException.conflict(
+          "PORTAL_KEY_LIMIT",
+          "An app may have at most " + maxKeys + " credentials in use: revoke one first");
+    }
     AppViews.NewKey key =
         apps.addKey(developer().actor(), id, new CredentialRequest(body.expiresAt(), body.label()));
     return Response.status(201).entity(key).build();
@@ -144,7 +158,12 @@ public class PortalAppsResource {
   @Path("{id}/subscriptions/{subscriptionId}/cancel")
   public SubscriptionView cancel(
       @PathParam("id") long id, @PathParam("subscriptionId") long subscriptionId) {
-    ownedSubscription(id, subscriptionId);
+    if (ownedSubscription(id, subscriptionId).state().equals("suspended")) {
+      // Cancelling it and subscribing again would undo the platform team's suspension.
+      throw AdminException.conflict(
+          SubscriptionAdmin.SUBSCRIPTION_STATE_CONFLICT,
+          "This subscription is suspended by the platform team: only they can cancel it");
+    }
     return subscriptions.apply(
         developer().actor(), subscriptionId, SubscriptionTransitions.Action.CANCEL);
   }
@@ -180,13 +199,15 @@ public class PortalAppsResource {
     return app;
   }
 
-  private void ownedSubscription(long appId, long subscriptionId) {
+  private SubscriptionView ownedSubscription(long appId, long subscriptionId) {
     owned(appId);
-    boolean ofApp = subscriptionsOf(appId).stream().anyMatch(s -> s.id() == subscriptionId);
-    if (!ofApp) {
-      throw AdminException.notFound(
-          SubscriptionAdmin.SUBSCRIPTION_NOT_FOUND, "subscription", subscriptionId);
-    }
+    return subscriptionsOf(appId).stream()
+        .filter(s -> s.id() == subscriptionId)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                AdminException.notFound(
+                    SubscriptionAdmin.SUBSCRIPTION_NOT_FOUND, "subscription", subscriptionId));
   }
 
   private List<SubscriptionView> subscriptionsOf(long appId) {

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -58,8 +59,30 @@ public class PortalCatalogResource {
 
   public record Catalog(List<Product> products) {}
 
+  /**
+   * How long one computed catalog is served: it is public and costs a query per product, so a burst
+   * of anonymous calls must not each build it. A change shows within this long, as on any other
+   * replica of the gateway.
+   */
+  static final long CACHE_MILLIS = 2000;
+
+  private static final AtomicReference<Cached> CACHE = new AtomicReference<>();
+
+  private record Cached(Catalog catalog, long at) {}
+
   @GET
   public Catalog catalog() {
+    long now = System.currentTimeMillis();
+    Cached cached = CACHE.get();
+    if (cached != null && now - cached.at() >= 0 && now - cached.at() < CACHE_MILLIS) {
+      return cached.catalog();
+    }
+    Catalog fresh = build();
+    CACHE.set(new Cached(fresh, now));
+    return fresh;
+  }
+
+  private Catalog build() {
     Map<Long, Api> published =
         apis.list(null, new Page.Request(0, MAX)).items().stream()
             .filter(a -> "published".equalsIgnoreCase(a.state()))

@@ -21,6 +21,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -202,6 +203,17 @@ public class UpstreamClient {
     }
   }
 
+  /**
+   * Whether an upstream's {@code Set-Cookie} would plant one of the gateway's own cookies (the
+   * developer portal's session or sign-in cookie, which share the data port's origin with every
+   * API): such a header is dropped, so no upstream can fix or replace a developer's session.
+   */
+  static boolean setsGatewayCookie(String setCookie) {
+    int eq = setCookie.indexOf('=');
+    String name = (eq < 0 ? setCookie : setCookie.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+    return name.contains("meshgate-portal");
+  }
+
   private static void copyResponse(
       ClassicHttpResponse response, HttpServletResponse out, ExchangeContext exchange)
       throws IOException {
@@ -218,7 +230,8 @@ public class UpstreamClient {
           String n = HeaderList.normalize(name);
           if (!hopByHop.contains(n)
               && !n.equals("content-length")
-              && (own == null || !own.contains(n))) {
+              && (own == null || !own.contains(n))
+              && !(n.equals("set-cookie") && setsGatewayCookie(value))) {
             out.addHeader(name, value);
           }
         });

@@ -128,6 +128,13 @@ class BrowserIT extends OnManagedGateway {
         assertThat(browser.overflowsAtPhoneWidth()).as(route + " at phone width").isFalse();
         browser.screenshots("console-" + route.substring(2).replace('/', '-'));
       }
+      // The editors: an API with the standard chain's generated settings forms, a new app.
+      console.open("#/apis/new");
+      browser.visible(By.id("api-standard-chain")).click();
+      browser.assertAccessible("the console's API editor");
+      browser.screenshots("console-api-editor");
+      console.open("#/products/new");
+      browser.assertAccessible("the console's product editor");
       String probe = "csp-probe-console-" + RUN;
       ((JavascriptExecutor) browser.driver)
           .executeScript(
@@ -202,6 +209,45 @@ class BrowserIT extends OnManagedGateway {
         .isEqualTo(403);
     // No session at all: 401.
     assertThat(Http.get(URI.create(base + "portal/api/apps")).statusCode()).isEqualTo(401);
+    // A body over the portal's 16 KiB is refused before it is parsed, even on a public endpoint.
+    HttpResponse<String> large =
+        Http.send(
+            HttpRequest.newBuilder(URI.create(base + "portal/api/session/demo"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[" + "0,".repeat(20_000) + "0]")));
+    assertThat(large.statusCode()).isEqualTo(413);
+    assertThat(large.body()).contains("BODY_TOO_LARGE");
+    // An app may hold at most 10 credentials in use through the portal.
+    for (int i = 1; i < 10; i++) {
+      alice.send("POST", "/apps/" + appId + "/keys", "{}");
+      assertThat(alice.status).isEqualTo(201);
+    }
+    assertThat(alice.send("POST", "/apps/" + appId + "/keys", "{}").getString("errorKey"))
+        .isEqualTo("PORTAL_KEY_LIMIT");
+    // What the platform team suspended, the developer cannot undo by cancelling or deleting.
+    long planId = alice.freePlanId();
+    long subscriptionId =
+        alice
+            .send("POST", "/apps/" + appId + "/subscriptions", "{\"planId\":" + planId + "}")
+            .getJsonNumber("id")
+            .longValue();
+    assertThat(
+            AdminClient.send("POST", "/admin/v1/subscriptions/" + subscriptionId + "/suspend", null)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            alice
+                .send(
+                    "POST", "/apps/" + appId + "/subscriptions/" + subscriptionId + "/cancel", null)
+                .getString("errorKey"))
+        .isEqualTo("SUBSCRIPTION_STATE_CONFLICT");
+    assertThat(AdminClient.send("POST", "/admin/v1/apps/" + appId + "/suspend", null).statusCode())
+        .isEqualTo(200);
+    assertThat(alice.send("DELETE", "/apps/" + appId, null).getString("errorKey"))
+        .isEqualTo("APP_STATE_CONFLICT");
+    assertThat(
+            AdminClient.send("POST", "/admin/v1/apps/" + appId + "/reactivate", null).statusCode())
+        .isEqualTo(200);
     // Alice's app is untouched: still there, its key not revoked.
     JsonObject still = alice.send("GET", "/apps/" + appId, null);
     assertThat(alice.status).isEqualTo(200);
@@ -272,6 +318,18 @@ class BrowserIT extends OnManagedGateway {
       browser.open(appRoute);
       browser.assertAccessible("an app's page in the portal");
       browser.screenshots("portal-app");
+      long apiId =
+          json(Http.get(URI.create(base + "portal/api/catalog")).body())
+              .getJsonArray("products")
+              .getJsonObject(0)
+              .getJsonArray("apis")
+              .getJsonObject(0)
+              .getJsonNumber("id")
+              .longValue();
+      portal.open("#/apis/" + apiId);
+      browser.assertAccessible("an API's documentation in the portal");
+      assertThat(browser.overflowsAtPhoneWidth()).as("API documentation at phone width").isFalse();
+      browser.screenshots("portal-api-documentation");
 
       // The CSP reporting works (a blocked image is reported) and nothing else was reported.
       String probe = "csp-probe-" + RUN;
@@ -307,6 +365,7 @@ class BrowserIT extends OnManagedGateway {
     final String cookie;
     final String csrf;
     int status;
+    String lastCacheControl;
 
     private PortalApi(URL base, String cookie, String csrf) {
       this.base = base;
@@ -340,11 +399,26 @@ class BrowserIT extends OnManagedGateway {
       return new PortalApi(base, cookie, json(session.body()).getString("csrf"));
     }
 
+    /** The id of the plan {@code free} of the demo product, as the portal's catalog lists it. */
+    long freePlanId() throws Exception {
+      JsonObject catalog = send("GET", "/catalog", null);
+      assertThat(lastCacheControl).isEqualTo("no-store");
+      return catalog.getJsonArray("products").stream()
+          .flatMap(p -> p.asJsonObject().getJsonArray("plans").stream())
+          .map(p -> p.asJsonObject())
+          .filter(p -> p.getString("name").equals("free"))
+          .findFirst()
+          .orElseThrow()
+          .getJsonNumber("id")
+          .longValue();
+    }
+
     JsonObject send(String method, String path, String body) throws Exception {
       HttpResponse<String> r =
           CLIENT.send(
               request(method, path, body, csrf, null), HttpResponse.BodyHandlers.ofString());
       status = r.statusCode();
+      lastCacheControl = r.headers().firstValue("Cache-Control").orElse(null);
       return r.body().startsWith("{") ? json(r.body()) : json("{\"items\":" + r.body() + "}");
     }
 

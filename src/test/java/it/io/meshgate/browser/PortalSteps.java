@@ -58,8 +58,18 @@ public final class PortalSteps {
 
   /** Subscribes an app to a plan from the product list; the portal then shows the app. */
   public void subscribe(String appName, String planName) {
-    open("#/catalog");
-    WebElement row = browser.visible(By.cssSelector("tr[data-plan='" + planName + "']"));
+    // The portal's catalog may be up to two seconds old: reload until the new plan is listed.
+    By plan = By.cssSelector("tr[data-plan='" + planName + "']");
+    WebElement row =
+        browser
+            .waiting()
+            .pollingEvery(java.time.Duration.ofMillis(500))
+            .until(
+                d -> {
+                  open("#/catalog");
+                  List<WebElement> rows = d.findElements(plan);
+                  return rows.isEmpty() ? null : rows.get(0);
+                });
     new Select(row.findElement(By.tagName("select"))).selectByVisibleText(appName);
     row.findElement(By.cssSelector("button[type='submit']")).click();
     browser.until(ExpectedConditions.urlContains("#/apps/"));
