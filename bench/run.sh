@@ -145,11 +145,14 @@ rate_run() { # url rate seconds
 }
 
 declare -A RPS P50 P99 CPU RSS COLD LAT ERR T90
-measure() { # name url t0-ns pid... (t0: when the process was started)
-  local name="$1" url="$2" t0="$3"; shift 3
-  local pids=("$@") lua="" slice=5 elapsed=0 slices=() rps_slice at
+# Warm-up: $WARMUP seconds of wrk saturation in slices; leaves "ms-since-t0:req/s" per slice in
+# the global array slices (measure derives the time to 90 % of peak from them).
+slices=()
+warm_up() { # name url t0-ns
+  local name="$1" url="$2" t0="$3" lua="" slice=5 elapsed=0 rps_slice at
   [[ "$name" == meshgate* ]] && lua="$here/conf/keys.lua"
   [ "$WARMUP" -lt 30 ] && slice=2
+  slices=()
   log "$name: warm-up ${WARMUP}s in ${slice}s slices"
   while [ "$elapsed" -lt "$WARMUP" ]; do
     rps_slice=$(wrk -t2 -c"$CONNECTIONS" -d"${slice}s" ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" | awk '/Requests\/sec/ {print $2}')
@@ -157,6 +160,12 @@ measure() { # name url t0-ns pid... (t0: when the process was started)
     slices+=("$at:${rps_slice:-0}")
     elapsed=$(( elapsed + slice ))
   done
+}
+measure() { # name url t0-ns pid... (t0: when the process was started)
+  local name="$1" url="$2" t0="$3"; shift 3
+  local pids=("$@") lua=""
+  [[ "$name" == meshgate* ]] && lua="$here/conf/keys.lua"
+  warm_up "$name" "$url" "$t0"
   log "$name: saturation ${DURATION}s, $CONNECTIONS connections"
   local before after res
   before=$(cpu_ticks "${pids[@]}")
