@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # meshgate benchmark: nginx (native reference), Spring Cloud Gateway (bare route, the Java peer) and
 # meshgate (full chain: API key, subscription, rate limit, cached token, headers) in front of the
-# same nginx upstream serving 1 KiB, on loopback. Not part of `mvn verify`.
+# same nginx upstream serving 1 KiB, on loopback; and what one catalog edit does to meshgate under
+# load (meshgate-edit). Not part of `mvn verify`.
 #
 # Usage: bench/run.sh [--quick] [--warmup S] [--duration S] [--connections N] [--apps N]
-#                     [--targets "nginx scg meshgate meshgate-scale"] [--rates "1000 5000"]
-#                     [--scale-apps N] [--active N] [--out FILE]
+#                     [--targets "nginx scg meshgate meshgate-scale meshgate-edit"]
+#                     [--rates "1000 5000"] [--scale-apps N] [--active N] [--out FILE]
 #   --quick        short warm-up and runs, no scale run (about 3 minutes in all)
 #   --warmup S     warm-up per target before measuring (default 90; --quick 10); it runs in
 #                  slices, which give the time from process start to 90 % of peak throughput
@@ -16,6 +17,10 @@
 #   --scale-apps N apps and subscriptions for the meshgate-scale target, bulk-loaded into
 #                  PostgreSQL (default 1000000)
 #   --active N     keys the scale run picks from at random (default 100000)
+#   meshgate-edit  target: the --apps apps split over two plans; after the warm-up, 1,000 req/s
+#                  (h2load, keys at random) for --duration seconds with, half-way, one admin edit
+#                  of one plan; reports the token signatures it caused (meshgate_token_signatures)
+#                  against that plan's active subscriptions, and p50/p99 before and after it
 # Env: JAVA_OPTS_SCG (Spring Cloud Gateway JVM flags), MESHGATE_JVM_OPTS (added to meshgate's
 #      jvm.options), MESHGATE_SERVER_ENV (NAME=value pairs added to its server.env),
 #      PGHOST/PGPORT/PGUSER/PGDATABASE for the scale run (default 127.0.0.1, 5432, postgres,
@@ -24,7 +29,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-WARMUP=90 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate meshgate-scale"
+WARMUP=90 DURATION=30 CONNECTIONS=64 APPS=100 TARGETS="nginx scg meshgate meshgate-scale meshgate-edit"
 RATES="1000 5000" OUT="" SCALE_APPS=1000000 ACTIVE=100000
 QUICK=0
 while [ $# -gt 0 ]; do
@@ -39,12 +44,13 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --scale-apps) SCALE_APPS="$2"; shift 2 ;;
     --active) ACTIVE="$2"; shift 2 ;;
-    -h|--help) sed -n 2,24p "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 UPSTREAM_PORT=18081 NGINX_PORT=18080 SCG_PORT=18082 MG_PORT=18083 MG_ADMIN_PORT=18084
+ADMIN_SECRET=$(head -c 24 /dev/urandom | base64 | tr -d '/+=') # meshgate-edit's admin client
 work=/tmp/meshgate-bench
 mkdir -p "$work"
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -193,27 +199,38 @@ srv="$wlp/usr/servers/bench-meshgate"
 PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-test}
 export PGHOST PGPORT PGUSER PGDATABASE
 psql_bench() { PGOPTIONS="-c search_path=meshgate_bench,public" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-mg_prepare() { # apps-in-seed h2|postgres
-  local apps="$1" db="$2" seed="$work/seed.json"
+# Catalog "one-plan": every app subscribes to plan gold. "two-plans" (meshgate-edit): odd apps to
+# gold, even ones to silver (same limits, which never bind), so that editing silver touches
+# exactly half of the subscriptions; the API also takes the key as ?key=, which lets h2load give
+# each request its own key, and the bootstrap admin client gets a secret (ADMIN_SECRET).
+mg_prepare() { # apps-in-seed h2|postgres [one-plan|two-plans]
+  local apps="$1" db="$2" catalog="${3:-one-plan}" seed="$work/seed.json"
   "$wlp/bin/server" stop bench-meshgate >/dev/null 2>&1 || true
   rm -rf "$srv"; cp -r "$wlp/usr/servers/meshgate" "$srv"
   rm -rf "$srv/logs" "$srv/workarea" "$srv/data" "$srv/secrets"
-  python3 - "$apps" "http://127.0.0.1:$UPSTREAM_PORT" > "$seed" <<'PY'
+  python3 - "$apps" "http://127.0.0.1:$UPSTREAM_PORT" "$catalog" > "$seed" <<'PY'
 import json, sys
-apps, upstream = int(sys.argv[1]), sys.argv[2]
+apps, upstream, catalog = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+two = catalog == "two-plans"
+auth = {"methods": ["api-key"]}
+if two:
+    auth["apiKeyQueryParam"] = "key"
+def plan(name, title):
+    return {"name": name, "title": title, "scopes": ["bench:read"],
+            "rateLimit": {"limit": 1000000000, "per": "second"},
+            "quota": {"limit": 1000000000000, "per": "day"}}
 print(json.dumps({
   "apis": [{"name": "bench", "version": "v1", "basePath": "/bench", "upstreamUrl": upstream,
-            "policies": [{"policy": "client-auth", "config": {"methods": ["api-key"]}},
+            "policies": [{"policy": "client-auth", "config": auth},
                          {"policy": "subscription", "config": {}},
                          {"policy": "rate-limit", "config": {}},
                          {"policy": "token", "config": {}},
                          {"policy": "headers", "config": {}}]}],
   "products": [{"name": "bench", "title": "Bench", "apis": ["bench"],
-                "plans": [{"name": "gold", "title": "Gold", "scopes": ["bench:read"],
-                           "rateLimit": {"limit": 1000000000, "per": "second"},
-                           "quota": {"limit": 1000000000000, "per": "day"}}]}],
+                "plans": [plan("gold", "Gold")] + ([plan("silver", "Silver")] if two else [])}],
   "apps": [{"name": "bench-app-%d" % i, "apiKeys": ["bench-key-%d" % i],
-            "subscriptions": [{"product": "bench", "plan": "gold"}]} for i in range(1, apps + 1)]
+            "subscriptions": [{"product": "bench", "plan": "silver" if two and i % 2 == 0 else "gold"}]}
+           for i in range(1, apps + 1)]
 }))
 PY
   PEPPER=$(head -c 32 /dev/urandom | base64)
@@ -226,6 +243,9 @@ PY
     # Liberty's default keystore: MicroProfile JWT (admin tokens) starts only with it, as in every
     # real deployment, so the data plane is measured with mpJwt active.
     echo "keystore_password=$(head -c 18 /dev/urandom | base64)"
+    if [ "$catalog" = two-plans ]; then
+      echo "MESHGATE_ADMIN_CLIENT_ID=meshgate-admin"; echo "MESHGATE_ADMIN_CLIENT_SECRET=$ADMIN_SECRET"
+    fi
     if [ "$db" = postgres ]; then
       echo "DB_KIND=postgresql"
       echo "DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=meshgate_bench"
@@ -275,6 +295,159 @@ bulk_load() { # apps
   psql_bench -c "analyze app" -c "analyze credential" -c "analyze subscription" \
     -c "update catalog_revision set revision = revision + 1 where id = 1"
   log "loaded $total apps in $(( $(date +%s) - t0 ))s"
+}
+
+# meshgate-edit: ONE catalog edit in the middle of a fixed-rate load. The load is $EDIT_CLIENTS
+# h2load processes of one HTTP/1.1 connection each ($EDIT_RATE req/s in all, for $DURATION s),
+# each walking its own random order of the keys (?key=, so that every request has its own key;
+# the clients of one h2load would all walk one list in step). A request's key is known from its
+# row in the log (one connection, one request at a time: rows in request order).
+# The first EDIT_SETTLE seconds (connections opening, rate settling) are not counted; the edit
+# comes half-way, but at least EDIT_WINDOW + 1 s before the end.
+EDIT_RATE=1000 EDIT_CLIENTS=10 EDIT_SETTLE=3 EDIT_WINDOW=5 EDIT_READ_AFTER=3
+admin_url="http://127.0.0.1:$MG_ADMIN_PORT"
+metrics() { # name... -> their values on /metrics (one scrape), as integers ("?" when unread)
+  { curl -sf "$admin_url/metrics" || true; } | awk -v names="$*" '
+    BEGIN { n = split(names, want, " ") } { v[$1] = $2 }
+    END { for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? " " : ""), (want[i] in v ? sprintf("%d", v[want[i]] + 0) : "?") }'
+}
+now_ns() { date +%s%N; }
+sleep_until() { # ns since epoch
+  local left=$(( $1 - $(now_ns) ))
+  [ "$left" -gt 0 ] && sleep "$(awk -v n="$left" 'BEGIN { printf "%.3f", n / 1e9 }')"
+  return 0
+}
+edit_run() { # apps
+  local apps="$1" dir="$work/edit" token plan_ids product_id plan_id body affected built
+  local c t0 s1 e0 e1 r2 edit_at sig0 sig1 sig2 sig3 drops0 drops3 put status admin_ms pids=()
+  [ "$DURATION" -ge 15 ] || log "meshgate-edit: --duration $DURATION leaves little steady time; 15 s or more is better"
+  rm -rf "$dir" "$work/edit.md"; mkdir -p "$dir"
+  token=$(curl -sf -u "meshgate-admin:$ADMIN_SECRET" -d grant_type=client_credentials \
+    "$admin_url/admin/oauth2/token" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+  adm() { curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+  # The plan to edit, and the edit: its rate limit raised by one (it never binds either way).
+  plan_ids=$(adm "$admin_url/admin/v1/products?name=bench" | python3 -c '
+import json, sys
+p = next(x for x in json.load(sys.stdin)["items"] if x["name"] == "bench")
+print(p["id"], next(x["id"] for x in p["plans"] if x["name"] == "silver"))')
+  read -r product_id plan_id <<<"$plan_ids"
+  body=$(adm "$admin_url/admin/v1/products/$product_id/plans/$plan_id" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)
+for k in ("id", "productId"):
+    p.pop(k, None)
+p["rateLimit"]["limit"] += 1
+print(json.dumps(p))')
+  # Affected subscriptions: the active ones of that plan, as the admin API lists them.
+  affected=0
+  for page in $(seq 0 $(( apps / 500 + 1 ))); do
+    affected=$(( affected + $(adm "$admin_url/admin/v1/subscriptions?state=active&size=500&page=$page" \
+      | python3 -c 'import json, sys; print(sum(1 for s in json.load(sys.stdin)["items"] if s["planId"] == int(sys.argv[1])))' "$plan_id") ))
+  done
+  built=$(( apps / 2 ))
+  [ "$affected" = "$built" ] || log "meshgate-edit: the admin API lists $affected active subscriptions of silver, the seed made $built"
+  python3 - "$dir" "$EDIT_CLIENTS" "$apps" $(( EDIT_RATE / EDIT_CLIENTS * (DURATION + 5) )) "$MG_PORT" <<'PY'
+import random, sys
+d, clients, apps, n, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+for c in range(1, clients + 1):
+    with open("%s/urls.%d" % (d, c), "w") as f:
+        for _ in range(n):
+            f.write("http://127.0.0.1:%s/bench/1k?key=bench-key-%d\n" % (port, random.randint(1, apps)))
+PY
+  metrics meshgate_token_signatures_total >/dev/null # the first scrape is slow: not under load
+  edit_at=$(( DURATION * 500 )); [ "$edit_at" -le $(( (DURATION - EDIT_WINDOW - 1) * 1000 )) ] || edit_at=$(( (DURATION - EDIT_WINDOW - 1) * 1000 ))
+  [ "$edit_at" -ge $(( (EDIT_SETTLE + 1) * 1000 )) ] || edit_at=$(( (EDIT_SETTLE + 1) * 1000 )) # ms from the start
+  log "meshgate-edit: $EDIT_RATE req/s for ${DURATION}s, one edit of plan silver ($affected active subscriptions) at ${edit_at}ms"
+  t0=$(now_ns)
+  for c in $(seq 1 "$EDIT_CLIENTS"); do
+    h2load --h1 -c1 -m1 --rps $(( EDIT_RATE / EDIT_CLIENTS )) -D "$DURATION" -i "$dir/urls.$c" \
+      --log-file="$dir/log.$c" >"$dir/h2load.$c" 2>&1 &
+    pids+=("$!"); pids_to_stop+=("$!")
+  done
+  sleep_until $(( t0 + EDIT_SETTLE * 1000000000 ))
+  read -r sig0 drops0 <<<"$(metrics meshgate_token_signatures_total meshgate_catalog_cache_drops_total)"
+  sleep_until $(( t0 + edit_at * 1000000 ))
+  s1=$(now_ns); sig1=$(metrics meshgate_token_signatures_total)
+  e0=$(now_ns)
+  put=$(curl -s -o "$dir/put.json" -w '%{http_code} %{time_total}' -X PUT -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d "$body" "$admin_url/admin/v1/products/$product_id/plans/$plan_id")
+  e1=$(now_ns)
+  read -r status admin_ms <<<"$put"; admin_ms=$(awk -v s="$admin_ms" 'BEGIN { printf "%.1f", s * 1000 }')
+  [ "$status" = 200 ] || log "meshgate-edit: the edit answered $status: $(cat "$dir/put.json")"
+  sleep_until $(( e1 + EDIT_READ_AFTER * 1000000000 ))
+  r2=$(now_ns); sig2=$(metrics meshgate_token_signatures_total)
+  wait "${pids[@]}" || true
+  read -r sig3 drops3 <<<"$(metrics meshgate_token_signatures_total meshgate_catalog_cache_drops_total)"
+  python3 - "$dir" "$EDIT_CLIENTS" "$t0" "$s1" "$e0" "$e1" "$r2" "$EDIT_SETTLE" "$EDIT_WINDOW" "$EDIT_READ_AFTER" \
+    "$sig0" "$sig1" "$sig2" "$sig3" "$drops0" "$drops3" "$affected" "$built" "$status" "$admin_ms" \
+    "$apps" "$EDIT_RATE" "$DURATION" "$WARMUP" > "$work/edit.md" <<'PY'
+import sys
+(d, clients, t0, s1, e0, e1, r2, settle, window, read_after, sig0, sig1, sig2, sig3, drops0, drops3,
+ affected, built, status, admin_ms, apps, rate, duration, warmup) = sys.argv[1:]
+clients, settle, window, read_after, apps = int(clients), int(settle), int(window), int(read_after), int(apps)
+t0, s1, e0, e1, r2 = (int(x) // 1000 for x in (t0, s1, e0, e1, r2))  # µs since epoch, as in h2load's log
+rows, called = [], set()  # (start µs, status, ms); silver keys answered 200 between edit and read
+for c in range(1, clients + 1):
+    keys = [int(u.rsplit("-", 1)[1]) for u in open("%s/urls.%d" % (d, c)).read().split()]
+    for i, line in enumerate(open("%s/log.%d" % (d, c))):
+        start, code, us = (int(x) for x in line.split("\t")[:3])
+        rows.append((start, code, us / 1000))
+        key = keys[i % len(keys)]
+        if code == 200 and key % 2 == 0 and e1 <= start and start + us <= r2:
+            called.add(key)
+def pct(v, q):
+    return v[max(0, int(len(v) * q) - 1)] if v else float("nan")
+def stats(lo, hi):
+    sel = [r for r in rows if lo <= r[0] < hi]
+    ok = sorted(r[2] for r in sel if r[1] == 200)
+    return len(sel), len(sel) - len(ok), pct(ok, 0.5), pct(ok, 0.99), ok[-1] if ok else float("nan")
+def num(x):
+    try:
+        return int(x)
+    except ValueError:
+        return None
+end = min(e0 + window * 1_000_000, t0 + int(duration) * 1_000_000)  # the load may end first
+n_s, bad_s, p50_s, p99_s, _ = stats(t0 + settle * 1_000_000, e0)
+n_a, bad_a, p50_a, p99_a, max_a = stats(e0, end)
+signed = num(sig2) - num(sig1) if None not in (num(sig1), num(sig2)) else "?"
+steady_signed = num(sig1) - num(sig0) if None not in (num(sig0), num(sig1)) else "?"
+late_signed = num(sig3) - num(sig2) if None not in (num(sig2), num(sig3)) else "?"
+ratio = p99_a / p99_s if p99_s else float("nan")
+print("## Catalog edit under load (meshgate-edit)")
+print()
+print("%d apps, split over two plans of one product: gold (odd keys) and silver (even keys); limits that"
+      " never bind. h2load, %d processes of one HTTP/1.1 connection each, %s req/s in all, each its own"
+      " random order of the keys (`?key=`), %s s after the usual %s s warm-up. At %.1f s one admin call"
+      " raises silver's rate limit by one (`PUT /admin/v1/products/{id}/plans/{id}`), which evicts the"
+      " tokens of silver's subscriptions." % (apps, clients, rate, duration, warmup, (e0 - t0) / 1e6))
+print()
+diff = signed - int(affected) if signed != "?" else None
+print("* signatures during edit = %s, affected subscriptions = %s%s (`meshgate_token_signatures_total` read"
+      " %.0f ms before the edit and %d s after it; affected: the active subscriptions of silver in the admin"
+      " API, %s as built; %d of the %d silver keys were answered in between)" % (signed, affected,
+      " (%+d)" % diff if diff else "", (e0 - s1) / 1000, read_after, built, len(called), apps // 2))
+print("* signatures in the steady part (%.1f s before the edit): %s; from %d s after the edit to the end: %s;"
+      " caches dropped whole: %s" % ((e0 - t0) / 1e6 - settle, steady_signed, read_after, late_signed,
+      (num(drops3) - num(drops0)) if None not in (num(drops0), num(drops3)) else "?"))
+print("* p99 steady = %.3f ms, p99 in the %.1f s after the edit = %.3f ms (B/A = %.2f×); p50 %.3f → %.3f ms;"
+      " max after the edit %.3f ms; requests %d steady, %d after; non-200: %d steady, %d after" % (p99_s,
+      (end - e0) / 1e6, p99_a, ratio, p50_s, p50_a, max_a, n_s, n_a, bad_s, bad_a))
+print("* the edit's admin call: %s ms (HTTP %s)" % (admin_ms, status))
+print("* acceptance: signatures %s affected subscriptions; p99 after the edit %s 2 × steady" % (
+      "=" if diff == 0 else "≠", "within" if ratio <= 2 else "NOT within"))
+print()
+print("| s from the edit | requests | non-200 | p50 ms | p99 ms | max ms |")
+print("|---|---|---|---|---|---|")
+first = max(-5, -((e0 - t0 - settle * 1_000_000) // 1_000_000))
+for k in range(first, -(-(end - e0) // 1_000_000)):
+    n, bad, p50, p99, mx = stats(e0 + k * 1_000_000, e0 + (k + 1) * 1_000_000)
+    print("| %+d … %+d | %d | %d | %.3f | %.3f | %.3f |" % (k, k + 1, n, bad, p50, p99, mx))
+print()
+print("Steady: from %d s after the load started to the edit. h2load times a request from when it is sent:"
+      " a stall delays a connection's next requests without counting their wait, so a spike reads low."
+      % settle)
+PY
+  cat "$work/edit.md" >&2
 }
 
 # Direct to the upstream, for "added latency".
@@ -333,6 +506,15 @@ for target in $TARGETS; do
       KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
       COLD[meshgate-scale]="–"
       "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
+    meshgate-edit)
+      mg_prepare "$APPS" h2 two-plans
+      start=$(date +%s%N)
+      "$wlp/bin/server" start bench-meshgate >/dev/null
+      wait_200 "http://127.0.0.1:$MG_PORT/bench/1k" "X-API-Key: bench-key-1" >/dev/null
+      # Keys in the query during the warm-up too: the load sends them there.
+      KEY_QUERY=key warm_up meshgate-edit "http://127.0.0.1:$MG_PORT/bench/1k" "$start"
+      edit_run "$APPS"
+      "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
 done
@@ -356,6 +538,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   for rate in $RATES; do read -r a b c <<<"${LAT[direct@$rate]}"; row="$row $a / $b / $c | |"; done
   echo "$row"
   for t in $TARGETS; do
+    [ "$t" = meshgate-edit ] && continue # its own section, below
     row="| $t | ${RPS[$t]} | $(ratio "${RPS[$t]}" "${RPS[nginx]:-}") | $(ratio "${RPS[$t]}" "${RPS[scg]:-}") | ${CPU[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERR[$t]} | ${RSS[$t]} | ${COLD[$t]} | ${T90[$t]} |"
     for rate in $RATES; do
       read -r a b c <<<"${LAT[$t@$rate]}"; read -r da db _ <<<"${LAT[direct@$rate]}"
@@ -372,6 +555,10 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
     echo "Scale: $SCALE_APPS apps and subscriptions in PostgreSQL, keys at random from $ACTIVE:" \
          "CPU per request $(ratio "${CPU[meshgate-scale]}" "${CPU[meshgate]}") × the $APPS-app run," \
          "peak RSS ${RSS[meshgate-scale]} MiB."
+  fi
+  if [[ " $TARGETS " == *" meshgate-edit "* ]] && [ -s "$work/edit.md" ]; then
+    echo
+    cat "$work/edit.md"
   fi
 } > "$work/table.md"
 cat "$work/table.md"
