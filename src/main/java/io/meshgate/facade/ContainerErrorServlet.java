@@ -2,7 +2,6 @@ package io.meshgate.facade;
 
 import io.meshgate.support.Problem;
 import jakarta.servlet.RequestDispatcher;
-import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,9 +13,8 @@ import java.util.logging.Logger;
  * Renders errors raised by the servlet container itself (before any gateway code runs) as
  * problem+json, so clients meet one error shape. The container refuses, for example, request paths
  * with an encoded {@code /} or {@code .}: they could otherwise climb out of an upstream's base
- * path.
+ * path. Mapped to {@code /__meshgate/error} in {@code web.xml} (which is metadata-complete).
  */
-@WebServlet(urlPatterns = "/__meshgate/error")
 public class ContainerErrorServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = Logger.getLogger(ContainerErrorServlet.class.getName());

@@ -124,6 +124,7 @@ class EndpointRulesTest {
           "PUT /oauth2/token -> DATA public");
 
   private static List<Class<?>> resources;
+  private static final List<String> servletAnnotated = new ArrayList<>();
 
   @BeforeAll
   static void scan() throws IOException, URISyntaxException {
@@ -143,6 +144,11 @@ class EndpointRulesTest {
           if (type.isAnnotationPresent(Path.class)) {
             found.add(type);
           }
+          if (type.isAnnotationPresent(jakarta.servlet.annotation.WebServlet.class)
+              || type.isAnnotationPresent(jakarta.servlet.annotation.WebFilter.class)
+              || type.isAnnotationPresent(jakarta.servlet.annotation.WebListener.class)) {
+            servletAnnotated.add(className);
+          }
         } catch (ClassNotFoundException | LinkageError e) {
           throw new AssertionError("cannot load " + className, e);
         }
@@ -154,6 +160,31 @@ class EndpointRulesTest {
   @Test
   void everyResourceMethodHasTheRuleWrittenHere() {
     assertThat(surface(resources)).containsExactlyElementsOf(EXPECTED);
+  }
+
+  /**
+   * web.xml is metadata-complete: Liberty knows only the roles it declares, and a role it does not
+   * know is never granted, so a group a rule names but web.xml lacks would lock every caller out.
+   */
+  @Test
+  void everyGroupARuleNamesIsASecurityRoleOfWebXml() throws IOException {
+    String webXml = Files.readString(java.nio.file.Path.of("src/main/webapp/WEB-INF/web.xml"));
+    assertThat(webXml).contains("metadata-complete=\"true\"");
+    Set<String> groups = new TreeSet<>();
+    for (Class<?> type : resources) {
+      for (Method m : resourceMethods(type)) {
+        EndpointRules.Rule rule = EndpointRules.ruleFor(m).orElseThrow();
+        if (!rule.isPublic() && !rule.isDeveloper()) {
+          groups.addAll(rule.groups());
+        }
+      }
+    }
+    assertThat(groups).containsExactlyInAnyOrder(AdminCaller.ADMIN, AdminCaller.VIEWER);
+    // Nor does Liberty look at @WebServlet, @WebFilter or @WebListener: one would be ignored.
+    assertThat(servletAnnotated).as("declare these in web.xml instead").isEmpty();
+    for (String group : groups) {
+      assertThat(webXml).contains("<role-name>" + group + "</role-name>");
+    }
   }
 
   @Test
