@@ -52,6 +52,16 @@ public final class LibertyServer implements AutoCloseable {
   private final int httpPort;
   private final int adminPort;
   private boolean running;
+  private boolean ownApplication = true;
+
+  /**
+   * A copy of the {@code workarea} of the first server this JVM stopped cleanly, given to every
+   * server created after it. Liberty keeps there what it worked out at the previous start (the
+   * resolved features and bundles, the application's annotation index) and checks it against the
+   * configuration at each start; a copy spares each replica about 5 s of a cold start on 2 cores.
+   * Nothing of a test's state is in it: data, secrets and logs are never copied.
+   */
+  private static Path warmWorkarea;
 
   private LibertyServer(Path wlp, String name, Map<String, String> env) {
     this.wlp = wlp;
@@ -89,6 +99,11 @@ public final class LibertyServer implements AutoCloseable {
     copyTree(template, server.dir);
     deleteTree(server.dir.resolve("logs"));
     deleteTree(server.dir.resolve("workarea"));
+    synchronized (LibertyServer.class) {
+      if (warmWorkarea != null) {
+        copyTree(warmWorkarea, server.dir.resolve("workarea"));
+      }
+    }
     deleteTree(server.dir.resolve("secrets"));
     deleteTree(server.dir.resolve("data"));
     server.writeEnv();
@@ -116,6 +131,25 @@ public final class LibertyServer implements AutoCloseable {
     if (running) {
       script("stop");
       running = false;
+      keepWarmWorkarea();
+    }
+  }
+
+  /** After a clean stop of a server that deploys the WAR itself: see {@link #warmWorkarea}. */
+  private void keepWarmWorkarea() {
+    synchronized (LibertyServer.class) {
+      Path workarea = dir.resolve("workarea");
+      if (warmWorkarea != null || !ownApplication || !Files.isDirectory(workarea)) {
+        return;
+      }
+      Path copy = wlp.resolve("usr/servers/.warm-workarea-" + ProcessHandle.current().pid());
+      deleteTree(copy);
+      copyTree(workarea, copy);
+      // The server's lock and command-port files belong to that server alone.
+      deleteTree(copy.resolve(".sLock"));
+      deleteTree(copy.resolve(".sCommand"));
+      deleteTree(copy.resolve(".sCommandAuth"));
+      warmWorkarea = copy;
     }
   }
 
@@ -278,6 +312,7 @@ public final class LibertyServer implements AutoCloseable {
             serverXml + ": its webApplication changed; make ManagedGateway's deployment match it");
       }
       app.getParentNode().removeChild(app);
+      ownApplication = false;
       TransformerFactory.newInstance()
           .newTransformer()
           .transform(new DOMSource(doc), new StreamResult(serverXml.toFile()));
