@@ -19,7 +19,9 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -40,6 +42,12 @@ import org.jose4j.jwt.NumericDate;
  * the longest the mesh can accept the last token of a caller the gateway has since refused. A
  * catalog change evicts the tokens of the app, plan, product or API it touched ({@link #evictApp}
  * and friends), so the gateway stops sending them at once; other apps keep theirs.
+ *
+ * <p>A plan or product change evicts the tokens of many apps at once. Those are re-minted ahead of
+ * the calls that need them ({@link #evictPlan}, {@link #evictProduct}): a background task reloads
+ * each app's snapshot and signs its new token, at most {@code meshgate.token.refresh-ahead-max} per
+ * change, so that the first call of each app after the edit finds both cached instead of paying the
+ * reload and the signature while the others wait behind it.
  */
 @ApplicationScoped
 public class TokenService {
@@ -89,6 +97,14 @@ public class TokenService {
   @Inject
   @ConfigProperty(name = "meshgate.token.max-ttl", defaultValue = "PT5M")
   String maxTtlSetting;
+
+  @Inject
+  @ConfigProperty(name = "meshgate.token.refresh-ahead-max", defaultValue = "10000")
+  long refreshAheadMax;
+
+  /** Runs the re-minting after a plan or product change; {@code null} (unit tests): inline. */
+  @jakarta.annotation.Resource(lookup = "java:comp/DefaultManagedExecutorService")
+  java.util.concurrent.Executor refreshExecutor;
 
   private long maxTtlSeconds = DEFAULT_MAX_TTL.toSeconds();
 
@@ -223,6 +239,20 @@ public class TokenService {
       return cached.token;
     }
     cacheLookups.add(1, MISS);
+    return obtain(cache, key, app, plan, now, catalogGeneration);
+  }
+
+  /**
+   * The token of {@code key}: the cached one when another thread minted it meanwhile, else a new
+   * one, kept unless an eviction ran since the snapshots were read.
+   */
+  private String obtain(
+      Cache<Key, Minted> cache,
+      Key key,
+      AppSnapshot app,
+      PlanSnapshot plan,
+      Instant now,
+      long catalogGeneration) {
     long seen = evictions.get();
     Minted[] minted = new Minted[1];
     String token =
@@ -236,7 +266,8 @@ public class TokenService {
                       && current.kid.equals(keys.active().kid())) {
                     return current;
                   }
-                  minted[0] = mint(app, plan, audience, endUser, certificateThumbprint, scope, now);
+                  minted[0] =
+                      mint(app, plan, k.audience, k.endUser, k.certificateThumbprint, k.scope, now);
                   return minted[0];
                 })
             .token;
@@ -261,14 +292,17 @@ public class TokenService {
     evictWhere(k -> k.appId == appId);
   }
 
-  /** Forgets the tokens minted for one plan (its scopes, TTL or name changed). */
+  /**
+   * Forgets the tokens minted for one plan (its scopes, TTL or name changed) and re-mints them
+   * ahead of the calls (see {@link #refreshAhead}).
+   */
   public void evictPlan(long planId) {
-    evictWhere(k -> k.planId == planId);
+    refreshAhead(evictWhere(k -> k.planId == planId));
   }
 
-  /** Forgets the tokens of one product's plans (the {@code product} claim). */
+  /** Forgets the tokens of one product's plans (the {@code product} claim), and re-mints them. */
   public void evictProduct(long productId) {
-    evictWhere(k -> k.productId == productId);
+    refreshAhead(evictWhere(k -> k.productId == productId));
   }
 
   /** Forgets the tokens minted for one API (its audience, or the API itself, changed). */
@@ -280,10 +314,85 @@ public class TokenService {
    * A pass over the cached keys: an admin write's cost on each replica, never a request's; the
    * entries of other apps stay, so their tokens are not signed again.
    */
-  private void evictWhere(Predicate<Key> stale) {
+  private List<Key> evictWhere(Predicate<Key> stale) {
     evictions.incrementAndGet();
-    cache.asMap().keySet().removeIf(stale);
+    List<Key> evicted = new ArrayList<>();
+    cache
+        .asMap()
+        .keySet()
+        .removeIf(
+            k -> {
+              if (!stale.test(k)) {
+                return false;
+              }
+              if (evicted.size() < refreshAheadMax) {
+                evicted.add(k);
+              }
+              return true;
+            });
     endUserCache.asMap().keySet().removeIf(stale);
+    return evicted;
+  }
+
+  /**
+   * Re-mints, on a background thread, the tokens a plan or product change evicted (the app's own
+   * tokens: those made for end users or bound to a certificate are re-minted by their next call).
+   * Each is re-minted only if a call would now get exactly that token: the app is active, its
+   * active subscription for the API is still on that plan, and the scope comes out the same
+   * (otherwise what the next call needs cannot be told, and it mints its own). So a change re-signs
+   * at most the tokens it evicted, never more: an app whose next call comes first mints it itself
+   * and the refresh finds it cached. Runs after the catalog's eviction, so it reads the new
+   * snapshots.
+   */
+  private void refreshAhead(List<Key> evicted) {
+    if (evicted.isEmpty() || catalog == null) {
+      return;
+    }
+    Runnable task = () -> evicted.forEach(this::refresh);
+    if (refreshExecutor == null) {
+      task.run();
+      return;
+    }
+    try {
+      refreshExecutor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.fine(() -> "Tokens not re-minted ahead (" + e + "): the next calls mint them");
+    }
+  }
+
+  private void refresh(Key old) {
+    try {
+      long generation = catalog.generation();
+      ApiSnapshot api = null;
+      for (ApiSnapshot a : catalog.publishedApis()) {
+        if (a.id() == old.apiId) {
+          api = a;
+          break;
+        }
+      }
+      AppSnapshot app = api == null ? null : catalog.appById(old.appId).orElse(null);
+      if (app == null || !app.active()) {
+        return;
+      }
+      var subscription = app.activeSubscriptionFor(api.productIds());
+      if (subscription == null || subscription.plan().id() != old.planId) {
+        return;
+      }
+      PlanSnapshot plan = subscription.plan();
+      String scope = plan.scopeClaim();
+      if (!scope.equals(old.scope)) {
+        scope = scope(plan, Set.of(old.scope.split(" ")));
+        if (!scope.equals(old.scope)) {
+          return; // the plan's scopes changed: what the next call's token needs is unknown
+        }
+      }
+      Key key =
+          new Key(app.id(), api.id(), plan.id(), plan.productId(), old.audience, null, null, scope);
+      obtain(cache, key, app, plan, clock.instant(), generation);
+    } catch (RuntimeException e) {
+      // SigningUnavailableException, a database that cannot be read: the next call mints it.
+      LOG.fine(() -> "Token of " + old + " not re-minted ahead: " + e);
+    }
   }
 
   /** Forgets every cached token: when a replica cannot tell what changed. */

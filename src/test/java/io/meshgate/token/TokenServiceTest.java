@@ -11,6 +11,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.meshgate.catalog.app.AppState;
 import io.meshgate.catalog.runtime.ApiSnapshot;
 import io.meshgate.catalog.runtime.AppSnapshot;
 import io.meshgate.catalog.runtime.PlanSnapshot;
@@ -56,6 +57,7 @@ class TokenServiceTest {
     service.refreshBeforeSeconds = 60;
     service.cacheSize = 1000;
     service.endUserCacheSize = 1000;
+    service.refreshAheadMax = 10_000;
     service.init();
   }
 
@@ -207,6 +209,100 @@ class TokenServiceTest {
   }
 
   @Test
+  void aPlanEditReMintsAheadTheTokensOfItsActiveSubscriptionsAndNoOthers() throws Exception {
+    io.meshgate.catalog.runtime.FakeCatalog catalog = new io.meshgate.catalog.runtime.FakeCatalog();
+    service.catalog = catalog.cache();
+    PlanSnapshot silver = new PlanSnapshot(6L, "silver", PRODUCT, "retail", List.of("read"), 300);
+    AppSnapshot first = appOn(1L, silver, AppState.ACTIVE);
+    AppSnapshot second = appOn(2L, silver, AppState.ACTIVE);
+    AppSnapshot leaving = appOn(3L, silver, AppState.ACTIVE);
+    AppSnapshot onGold = appOn(4L, gold, AppState.ACTIVE);
+    catalog.api(api);
+    for (AppSnapshot a : List.of(first, second, leaving, onGold)) {
+      catalog.app(a);
+      service.tokenFor(
+          catalog.cache().appById(a.id()).orElseThrow(),
+          api,
+          a.subscriptions().get(0).plan(),
+          "orders",
+          null,
+          null,
+          catalog.cache().generation());
+    }
+    String goldToken = service.tokenFor(onGold, api, gold, "orders");
+    assertThat(service.signatures()).isEqualTo(4);
+
+    // The edit: silver's tokens now live 120 s; one of its apps was suspended in the meantime.
+    PlanSnapshot edited = new PlanSnapshot(6L, "silver", PRODUCT, "retail", List.of("read"), 120);
+    AppSnapshot firstNow = appOn(1L, edited, AppState.ACTIVE);
+    catalog.app(firstNow).app(appOn(2L, edited, AppState.ACTIVE));
+    catalog.app(appOn(3L, edited, AppState.SUSPENDED));
+    clock.now = NOW.plusSeconds(10);
+    catalog.cache().evictPlan(6L);
+    service.evictPlan(6L);
+
+    assertThat(service.signatures()).isEqualTo(6); // the two active apps of silver, ahead of calls
+    int readsBefore = catalog.reads();
+    String firstToken =
+        service.tokenFor(
+            catalog.cache().appById(1L).orElseThrow(),
+            api,
+            edited,
+            "orders",
+            null,
+            null,
+            catalog.cache().generation());
+    assertThat(catalog.reads()).isEqualTo(readsBefore); // its snapshot was reloaded ahead too
+    assertThat(service.signatures()).isEqualTo(6);
+    assertThat(SignedJWT.parse(firstToken).getJWTClaimsSet().getExpirationTime())
+        .isEqualTo(Date.from(NOW.plusSeconds(10 + 120)));
+    assertThat(service.tokenFor(onGold, api, gold, "orders")).isEqualTo(goldToken);
+    assertThat(service.signatures()).isEqualTo(6);
+  }
+
+  @Test
+  void aNarrowedTokenIsReMintedAheadOnlyWhileThePlanStillGrantsItsScopes() throws Exception {
+    io.meshgate.catalog.runtime.FakeCatalog catalog = new io.meshgate.catalog.runtime.FakeCatalog();
+    service.catalog = catalog.cache();
+    catalog.api(api).app(appOn(1L, gold, AppState.ACTIVE)).app(appOn(2L, gold, AppState.ACTIVE));
+    java.util.Set<String> onlyRead = java.util.Set.of("read");
+    service.tokenFor(appOn(1L, gold, AppState.ACTIVE), api, gold, "orders", null, onlyRead);
+    service.tokenFor(appOn(2L, gold, AppState.ACTIVE), api, gold, "orders");
+    assertThat(service.signatures()).isEqualTo(2);
+
+    // Same scopes, longer name: both tokens are re-minted, the narrowed one still narrowed.
+    PlanSnapshot renamed =
+        new PlanSnapshot(5L, "gold-2", PRODUCT, "retail", List.of("read", "write"), 300);
+    catalog.app(appOn(1L, renamed, AppState.ACTIVE)).app(appOn(2L, renamed, AppState.ACTIVE));
+    catalog.cache().evictPlan(5L);
+    service.evictPlan(5L);
+    assertThat(service.signatures()).isEqualTo(4);
+    String narrowed =
+        service.tokenFor(
+            appOn(1L, renamed, AppState.ACTIVE), api, renamed, "orders", null, onlyRead);
+    assertThat(SignedJWT.parse(narrowed).getJWTClaimsSet().getStringClaim("scope"))
+        .isEqualTo("read");
+    assertThat(SignedJWT.parse(narrowed).getJWTClaimsSet().getStringClaim("plan"))
+        .isEqualTo("gold-2");
+    assertThat(service.signatures()).isEqualTo(4);
+
+    // "write" taken away: the narrowed token ("read") is what app 1's next call needs and is
+    // re-minted; app 2's "read write" may have been a narrowing too, so its call mints its own.
+    PlanSnapshot readOnly = new PlanSnapshot(5L, "gold-2", PRODUCT, "retail", List.of("read"), 300);
+    catalog.app(appOn(1L, readOnly, AppState.ACTIVE)).app(appOn(2L, readOnly, AppState.ACTIVE));
+    catalog.cache().evictPlan(5L);
+    service.evictPlan(5L);
+    assertThat(service.signatures()).isEqualTo(5);
+
+    // "read" taken away as well: neither token can be told, none is signed ahead.
+    PlanSnapshot none = new PlanSnapshot(5L, "gold-2", PRODUCT, "retail", List.of("write"), 300);
+    catalog.app(appOn(1L, none, AppState.ACTIVE)).app(appOn(2L, none, AppState.ACTIVE));
+    catalog.cache().evictPlan(5L);
+    service.evictPlan(5L);
+    assertThat(service.signatures()).isEqualTo(5);
+  }
+
+  @Test
   void aTokenMintedFromSnapshotsReadBeforeAnEvictionIsUsedButNotKept() {
     io.meshgate.catalog.runtime.FakeCatalog catalog = new io.meshgate.catalog.runtime.FakeCatalog();
     service.catalog = catalog.cache();
@@ -263,6 +359,19 @@ class TokenServiceTest {
     assertThat(TokenService.maxTtl(null)).isEqualTo(TokenService.DEFAULT_MAX_TTL);
     assertThat(TokenService.maxTtl("soon")).isEqualTo(TokenService.DEFAULT_MAX_TTL);
     assertThat(TokenService.maxTtl("PT29S")).isEqualTo(TokenService.DEFAULT_MAX_TTL);
+  }
+
+  /** An app of its own id with one active subscription to {@code plan}. */
+  private static AppSnapshot appOn(long id, PlanSnapshot plan, AppState state) {
+    return new AppSnapshot(
+        id,
+        "app-" + id,
+        "client-" + id,
+        state,
+        null,
+        List.of(
+            new io.meshgate.catalog.runtime.SubscriptionSnapshot(
+                100 + id, io.meshgate.catalog.subscription.SubscriptionState.ACTIVE, plan)));
   }
 
   private static ApiSnapshot apiNumbered(long id) {

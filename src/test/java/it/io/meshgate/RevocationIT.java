@@ -125,6 +125,42 @@ class RevocationIT extends OnManagedGateway {
   }
 
   /**
+   * A plan edit made through A evicts the tokens of the plan's subscriptions on B, and B re-mints
+   * them before the apps call again: two signatures with no call in between, then each app's next
+   * call carries a new token with the plan's new lifetime and signs nothing more.
+   */
+  @Test
+  void editedPlansTokensAreReMintedOnBBeforeItsAppsCallAgain() {
+    Pair p = pair();
+    String oneJti = claims(call(p.one, p.one.key())).getString("jti");
+    String planPath = "/admin/v1/products/" + p.one.productId() + "/plans/" + p.one.planId();
+    JsonObject plan = admin("GET", planPath, null);
+    var edited = Json.createObjectBuilder(plan).remove("id").remove("productId");
+    edited.add("tokenTtlSeconds", 240);
+    Metrics before = metricsOfB();
+
+    admin("PUT", planPath, edited.build().toString());
+    long start = System.nanoTime();
+    await(() -> metricsOfB().signatures() >= before.signatures() + 2, "re-minted both tokens");
+    long ms = millisSince(start);
+
+    System.out.printf(
+        "[%s%s] edited plan: replica B re-minted its 2 tokens %d ms after the admin answer%n",
+        gw.db(), gw.redis() ? "+redis" : "", ms);
+    JsonObject one = claims(call(p.one, p.one.key()));
+    JsonObject two = claims(call(p.one, p.twoKey));
+    assertThat(one.getString("jti")).isNotEqualTo(oneJti);
+    assertThat(two.getString("jti")).isNotEqualTo(p.twoJti);
+    for (JsonObject c : java.util.List.of(one, two)) {
+      assertThat(c.getJsonNumber("exp").longValue() - c.getJsonNumber("iat").longValue())
+          .isEqualTo(240);
+    }
+    Metrics after = metricsOfB();
+    assertThat(after.signatures() - before.signatures()).isEqualTo(2.0);
+    assertThat(after.drops()).as("full cache drops on B").isEqualTo(before.drops());
+  }
+
+  /**
    * App 2 still gets the very token it had (same {@code jti}), B signed at most app 1's tokens
    * meanwhile (between {@code least} and {@code most}: a call of app 1 admitted just before B's
    * eviction may mint one that is used once and not kept), and B never dropped all its caches.

@@ -1,7 +1,9 @@
 package io.meshgate.catalog.runtime;
 
 import io.meshgate.catalog.app.AppState;
+import io.meshgate.catalog.subscription.SubscriptionState;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Immutable view of an app for the data plane: identity, state, the digest of its client secret
@@ -21,6 +23,20 @@ public record AppSnapshot(
 
   public boolean active() {
     return state == AppState.ACTIVE;
+  }
+
+  /**
+   * The subscription a call to an API bundled by these products goes through: the first active one
+   * to any of them, or {@code null}. The {@code subscription} policy admits a call by this rule,
+   * and tokens are re-minted ahead of calls by it, so the two never disagree.
+   */
+  public SubscriptionSnapshot activeSubscriptionFor(Set<Long> productIds) {
+    for (SubscriptionSnapshot s : subscriptions) {
+      if (s.state() == SubscriptionState.ACTIVE && productIds.contains(s.plan().productId())) {
+        return s;
+      }
+    }
+    return null;
   }
 
   @Override

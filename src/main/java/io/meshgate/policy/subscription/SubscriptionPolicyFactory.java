@@ -53,15 +53,16 @@ public class SubscriptionPolicyFactory implements PolicyFactory<SubscriptionPoli
             403, REQUIRED, "This API needs an authenticated app with a subscription");
       }
       Set<Long> products = exchange.api().productIds();
+      SubscriptionSnapshot active = app.activeSubscriptionFor(products);
+      if (active != null) {
+        exchange.subscription(active);
+        return PolicyResult.proceed();
+      }
       SubscriptionSnapshot pending = null;
       SubscriptionSnapshot suspended = null;
       for (SubscriptionSnapshot s : app.subscriptions()) {
         if (!products.contains(s.plan().productId())) {
           continue;
-        }
-        if (s.state() == SubscriptionState.ACTIVE) {
-          exchange.subscription(s);
-          return PolicyResult.proceed();
         }
         if (s.state() == SubscriptionState.PENDING) {
           pending = s;
