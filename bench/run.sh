@@ -185,7 +185,7 @@ measure() { # name url t0-ns pid... (t0: when the process was started)
     END { if (sat > peak) peak = sat
           for (i = 1; i <= NR; i++) if (r[i] >= 0.9 * peak) { printf "%.0f", t[i] / 1000; exit }
           printf "> %.0f", t[NR] / 1000 }')
-  CPU[$name]=$(awk -v d=$(( after - before )) -v t="$TICK" -v n="$reqs" 'BEGIN { printf "%.1f", d / t * 1e6 / n }')
+  CPU[$name]=$(awk -v d=$(( after - before )) -v t="$TICK" -v n="${reqs:-0}" 'BEGIN { if (n + 0 > 0) printf "%.1f", d / t * 1e6 / n; else print "– (no answers)" }')
   for rate in $RATES; do
     log "$name: fixed rate $rate/s for ${DURATION}s"
     LAT[$name@$rate]=$(rate_run "$url" "$rate" "$DURATION")
@@ -505,16 +505,22 @@ for target in $TARGETS; do
       # One call per active key first (each a cache miss that reads PostgreSQL), then the usual
       # warm-up and runs with keys at random among the active ones.
       log "meshgate-scale: one call for each of $ACTIVE active keys"
-      walk_start=$(date +%s) offset=0
+      walk_start=$(date +%s) offset=0 SCALE_FAILED=""
       while [ "$offset" -lt "$ACTIVE" ]; do
         done_now=$(WALK=1 OFFSET=$offset KEYS="$ACTIVE" wrk -t2 -c"$CONNECTIONS" -d5s -s "$here/conf/keys.lua" \
           "http://127.0.0.1:$MG_PORT/bench/1k" | awk '/requests in/ {print $1}')
         offset=$(( offset + ${done_now:-0} ))
         printf '\r  walked %d of %d keys, %ds' "$(( offset < ACTIVE ? offset : ACTIVE ))" "$ACTIVE" $(( $(date +%s) - walk_start )) >&2
-        [ "${done_now:-0}" -gt 0 ] || { echo >&2; echo "meshgate-scale: no answers while walking the keys" >&2; exit 1; }
+        if [ "${done_now:-0}" -le 0 ]; then
+          # Recorded in the table rather than ending the run: the other targets still count.
+          SCALE_FAILED="no answers after $offset of $ACTIVE keys ($(grep -c 'OutOfMemoryError' "$srv/logs/messages.log" || true) OutOfMemoryError lines in messages.log; $(kill -0 "$mg_pid" 2>/dev/null && echo "peak RSS $(( $(rss_peak_kib "$mg_pid") / 1024 )) MiB" || echo "the server had exited"))"
+          echo >&2; log "meshgate-scale: $SCALE_FAILED"; break
+        fi
       done
       echo >&2
-      KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
+      if [ -z "$SCALE_FAILED" ]; then
+        KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
+      fi
       COLD[meshgate-scale]="–"
       "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
     meshgate-edit)
@@ -561,7 +567,10 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   echo "CPU µs/req: the server processes' user + system time over the saturation run, per request."
   echo "90 % of peak: from process start (meshgate-scale: from the end of the walk over the active keys) to the"
   echo "end of the first warm-up slice whose rate reached 90 % of the best rate seen."
-  if [ -n "${CPU[meshgate-scale]:-}" ] && [ -n "${CPU[meshgate]:-}" ]; then
+  if [ -n "${SCALE_FAILED:-}" ]; then
+    echo
+    echo "Scale: $SCALE_APPS apps in PostgreSQL, walking $ACTIVE active keys: **failed**, $SCALE_FAILED."
+  elif [ -n "${CPU[meshgate-scale]:-}" ] && [ -n "${CPU[meshgate]:-}" ]; then
     echo
     echo "Scale: $SCALE_APPS apps and subscriptions in PostgreSQL, keys at random from $ACTIVE:" \
          "CPU per request $(ratio "${CPU[meshgate-scale]}" "${CPU[meshgate]}") × the $APPS-app run," \
