@@ -348,7 +348,15 @@ public class TokenService {
     if (evicted.isEmpty() || catalog == null) {
       return;
     }
-    Runnable task = () -> evicted.forEach(this::refresh);
+    Runnable task =
+        () -> {
+          try {
+            catalog.loadApps(evicted.stream().map(Key::appId).toList());
+          } catch (RuntimeException e) {
+            LOG.fine(() -> "Apps not re-read at once (" + e + "): each is read on its own");
+          }
+          evicted.forEach(this::refresh);
+        };
     if (refreshExecutor == null) {
       task.run();
       return;

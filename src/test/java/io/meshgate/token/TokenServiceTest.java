@@ -238,10 +238,13 @@ class TokenServiceTest {
     catalog.app(firstNow).app(appOn(2L, edited, AppState.ACTIVE));
     catalog.app(appOn(3L, edited, AppState.SUSPENDED));
     clock.now = NOW.plusSeconds(10);
+    catalog.cache().publishedApis();
+    int readsBeforeEdit = catalog.reads();
     catalog.cache().evictPlan(6L);
     service.evictPlan(6L);
 
     assertThat(service.signatures()).isEqualTo(6); // the two active apps of silver, ahead of calls
+    assertThat(catalog.reads()).isEqualTo(readsBeforeEdit + 1); // the three apps in one read
     int readsBefore = catalog.reads();
     String firstToken =
         service.tokenFor(

@@ -11,11 +11,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The caches the data plane reads: published APIs (all of them, sorted for longest-prefix
- * matching), credentials by digest and apps by id and client id. Misses are cached too (as empty
- * optionals), so a flood of unknown keys does not reach the database more than once per key. A
- * catalog change evicts the entries of the entity it names ({@link #evictApp}, {@link #evictPlan},
- * {@link #evictProduct}, {@link #evictApis}); everything is dropped together ({@link
- * #invalidateAll()}) only when a replica cannot tell what changed.
+ * matching), credentials by digest and apps by id and client id. Misses are cached too, so a flood
+ * of unknown keys does not reach the database more than once per key, but apart and fewer ({@code
+ * meshgate.cache.max-misses}): made-up keys cost a client nothing, and with the found entries'
+ * limit they could fill the heap (a million 64-character digests are ~230 MiB) and push out the
+ * apps that are really calling. A catalog change evicts the entries of the entity it names ({@link
+ * #evictApp}, {@link #evictPlan}, {@link #evictProduct}, {@link #evictApis}); everything is dropped
+ * together ({@link #invalidateAll()}) only when a replica cannot tell what changed.
  */
 @ApplicationScoped
 public class CatalogCache {
@@ -28,10 +30,17 @@ public class CatalogCache {
   @ConfigProperty(name = "meshgate.cache.max-entries", defaultValue = "1000000")
   long maxEntries;
 
+  @Inject
+  @ConfigProperty(name = "meshgate.cache.max-misses", defaultValue = "100000")
+  long maxMisses;
+
   private volatile List<ApiSnapshot> apis;
-  private Cache<String, Optional<CredentialSnapshot>> credentials;
-  private Cache<Long, Optional<AppSnapshot>> appsById;
-  private Cache<String, Optional<AppSnapshot>> appsByClientId;
+  private Cache<String, CredentialSnapshot> credentials;
+  private Cache<Long, AppSnapshot> appsById;
+  private Cache<String, AppSnapshot> appsByClientId;
+  private Cache<String, Boolean> unknownDigests;
+  private Cache<Long, Boolean> unknownAppIds;
+  private Cache<String, Boolean> unknownClientIds;
 
   /**
    * Bumped before and after every eviction. A load that overlapped one may have read the catalog
@@ -48,6 +57,9 @@ public class CatalogCache {
     credentials = Caffeine.newBuilder().maximumSize(maxEntries).build();
     appsById = Caffeine.newBuilder().maximumSize(maxEntries).build();
     appsByClientId = Caffeine.newBuilder().maximumSize(maxEntries).build();
+    unknownDigests = Caffeine.newBuilder().maximumSize(maxMisses).build();
+    unknownAppIds = Caffeine.newBuilder().maximumSize(maxMisses).build();
+    unknownClientIds = Caffeine.newBuilder().maximumSize(maxMisses).build();
   }
 
   /** Published APIs, longest base path first. */
@@ -70,14 +82,34 @@ public class CatalogCache {
   }
 
   public Optional<CredentialSnapshot> credentialByDigest(String digestHex) {
-    long seen = evictions.get();
-    return keepIfCurrent(
-        credentials, digestHex, credentials.get(digestHex, reader::credentialByDigest), seen);
+    return lookup(credentials, unknownDigests, digestHex, reader::credentialByDigest);
   }
 
   public Optional<AppSnapshot> appById(long appId) {
+    return lookup(appsById, unknownAppIds, appId, reader::appById);
+  }
+
+  /**
+   * Reads the apps of these ids that are not cached, all at once, and caches them: after a plan or
+   * product change, so that the evicted apps' next calls find their snapshots. Nothing is kept if
+   * an eviction ran meanwhile (the next call reads its app as usual); apps that no longer exist are
+   * left to their next call.
+   */
+  public void loadApps(java.util.Collection<Long> appIds) {
     long seen = evictions.get();
-    return keepIfCurrent(appsById, appId, appsById.get(appId, reader::appById), seen);
+    List<Long> missing =
+        appIds.stream().distinct().filter(id -> appsById.getIfPresent(id) == null).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    java.util.Map<Long, AppSnapshot> read = reader.appsById(missing);
+    if (evictions.get() != seen) {
+      return;
+    }
+    read.forEach(appsById.asMap()::putIfAbsent);
+    if (evictions.get() != seen) {
+      appsById.invalidateAll(read.keySet());
+    }
   }
 
   /**
@@ -89,9 +121,19 @@ public class CatalogCache {
     if (clientId.length() > MAX_CLIENT_ID_LENGTH) {
       return Optional.empty();
     }
-    long seen = evictions.get();
-    return keepIfCurrent(
-        appsByClientId, clientId, appsByClientId.get(clientId, reader::appByClientId), seen);
+    return lookup(appsByClientId, unknownClientIds, clientId, reader::appByClientId);
+  }
+
+  /**
+   * Misses held now (keys, apps and client ids that do not exist); at most {@code maxMisses} each.
+   */
+  long cachedMisses() {
+    unknownDigests.cleanUp();
+    unknownAppIds.cleanUp();
+    unknownClientIds.cleanUp();
+    return unknownDigests.estimatedSize()
+        + unknownAppIds.estimatedSize()
+        + unknownClientIds.estimatedSize();
   }
 
   /**
@@ -103,12 +145,33 @@ public class CatalogCache {
     return evictions.get();
   }
 
-  /** Returns {@code value}, forgetting its entry when an eviction ran while it was read. */
-  private <K, V> V keepIfCurrent(Cache<K, V> cache, K key, V value, long seen) {
-    if (evictions.get() != seen) {
-      cache.invalidate(key);
+  /**
+   * The entry of {@code key}: from {@code found}, or known to be missing from {@code unknown}, or
+   * read (concurrent reads of one key wait for one load) and kept in the one that fits, unless an
+   * eviction ran while it was read.
+   */
+  private <K, V> Optional<V> lookup(
+      Cache<K, V> found,
+      Cache<K, Boolean> unknown,
+      K key,
+      java.util.function.Function<K, Optional<V>> read) {
+    V hit = found.getIfPresent(key);
+    if (hit != null) {
+      return Optional.of(hit);
     }
-    return value;
+    if (unknown.getIfPresent(key) != null) {
+      return Optional.empty();
+    }
+    long seen = evictions.get();
+    V value = found.get(key, k -> read.apply(k).orElse(null));
+    if (value == null) {
+      unknown.put(key, Boolean.TRUE);
+    }
+    if (evictions.get() != seen) {
+      found.invalidate(key);
+      unknown.invalidate(key);
+    }
+    return Optional.ofNullable(value);
   }
 
   /**
@@ -122,12 +185,14 @@ public class CatalogCache {
   public void evictApp(long appId, String clientId) {
     evictions.incrementAndGet();
     appsById.invalidate(appId);
+    unknownAppIds.invalidate(appId);
     if (clientId != null) {
       appsByClientId.invalidate(clientId);
+      unknownClientIds.invalidate(clientId);
     } else {
-      appsByClientId.asMap().values().removeIf(a -> a.isPresent() && a.get().id() == appId);
+      appsByClientId.asMap().values().removeIf(a -> a.id() == appId);
     }
-    credentials.asMap().values().removeIf(c -> c.isPresent() && c.get().appId() == appId);
+    credentials.asMap().values().removeIf(c -> c.appId() == appId);
     evictions.incrementAndGet();
   }
 
@@ -152,8 +217,8 @@ public class CatalogCache {
 
   private void evictAppsWhere(java.util.function.Predicate<SubscriptionSnapshot> affected) {
     evictions.incrementAndGet();
-    java.util.function.Predicate<Optional<AppSnapshot>> stale =
-        a -> a.isPresent() && a.get().subscriptions().stream().anyMatch(affected);
+    java.util.function.Predicate<AppSnapshot> stale =
+        a -> a.subscriptions().stream().anyMatch(affected);
     appsById.asMap().values().removeIf(stale);
     appsByClientId.asMap().values().removeIf(stale);
     evictions.incrementAndGet();
@@ -168,6 +233,9 @@ public class CatalogCache {
     credentials.invalidateAll();
     appsById.invalidateAll();
     appsByClientId.invalidateAll();
+    unknownDigests.invalidateAll();
+    unknownAppIds.invalidateAll();
+    unknownClientIds.invalidateAll();
     evictions.incrementAndGet();
   }
 }

@@ -109,6 +109,35 @@ public class CatalogReader {
     return Optional.ofNullable(em.find(AppEntity.class, appId)).map(this::toSnapshot);
   }
 
+  /**
+   * The apps with these ids that exist, in two queries per 500 ids rather than two per app: what a
+   * plan or product change re-reads for the apps it evicted ({@link CatalogCache#loadApps}).
+   */
+  public Map<Long, AppSnapshot> appsById(java.util.Collection<Long> appIds) {
+    Map<Long, AppSnapshot> found = new HashMap<>();
+    List<Long> ids = List.copyOf(appIds);
+    for (int from = 0; from < ids.size(); from += 500) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+      Map<Long, List<SubscriptionEntity>> subscriptions = new HashMap<>();
+      for (SubscriptionEntity s :
+          em.createQuery(
+                  "select s from SubscriptionEntity s join fetch s.plan p join fetch p.product"
+                      + " where s.app.id in :ids",
+                  SubscriptionEntity.class)
+              .setParameter("ids", chunk)
+              .getResultList()) {
+        subscriptions.computeIfAbsent(s.getApp().getId(), k -> new ArrayList<>()).add(s);
+      }
+      for (AppEntity app :
+          em.createQuery("select a from AppEntity a where a.id in :ids", AppEntity.class)
+              .setParameter("ids", chunk)
+              .getResultList()) {
+        found.put(app.getId(), toSnapshot(app, subscriptions.getOrDefault(app.getId(), List.of())));
+      }
+    }
+    return found;
+  }
+
   public Optional<AppSnapshot> appByClientId(String clientId) {
     return em.createQuery("select a from AppEntity a where a.clientId = :c", AppEntity.class)
         .setParameter("c", clientId)
@@ -126,13 +155,18 @@ public class CatalogReader {
   }
 
   private AppSnapshot toSnapshot(AppEntity app) {
-    List<SubscriptionSnapshot> subscriptions = new ArrayList<>();
-    for (SubscriptionEntity s :
+    return toSnapshot(
+        app,
         em.createQuery(
                 "select s from SubscriptionEntity s join fetch s.plan p join fetch p.product where s.app = :app",
                 SubscriptionEntity.class)
             .setParameter("app", app)
-            .getResultList()) {
+            .getResultList());
+  }
+
+  private AppSnapshot toSnapshot(AppEntity app, List<SubscriptionEntity> ofApp) {
+    List<SubscriptionSnapshot> subscriptions = new ArrayList<>();
+    for (SubscriptionEntity s : ofApp) {
       PlanEntity plan = s.getPlan();
       subscriptions.add(
           new SubscriptionSnapshot(

@@ -34,6 +34,23 @@ class CatalogCacheTest {
   }
 
   @Test
+  void aFloodOfMadeUpKeysKeepsAtMostMaxMissesAndNeverPushesOutAKnownKey() {
+    FakeCatalog catalog =
+        new FakeCatalog().credential("aa", new CredentialSnapshot(1L, 7L, "ab", null, null));
+    assertThat(catalog.cache().credentialByDigest("aa")).isPresent();
+
+    for (int i = 0; i < 5_000; i++) {
+      assertThat(catalog.cache().credentialByDigest("made-up-" + i)).isEmpty();
+      assertThat(catalog.cache().appByClientId("ghost-" + i)).isEmpty();
+    }
+
+    assertThat(catalog.cache().cachedMisses()).isLessThanOrEqualTo(2 * 100);
+    int reads = catalog.reads();
+    assertThat(catalog.cache().credentialByDigest("aa")).isPresent();
+    assertThat(catalog.reads()).isEqualTo(reads);
+  }
+
+  @Test
   void aClientIdLongerThanAnyStoredOneIsNeitherLookedUpNorCached() {
     FakeCatalog catalog = new FakeCatalog();
     String longest = "a".repeat(CatalogCache.MAX_CLIENT_ID_LENGTH);

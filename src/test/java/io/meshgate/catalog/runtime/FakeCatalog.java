@@ -22,6 +22,7 @@ public final class FakeCatalog {
     cache = new CatalogCache();
     cache.reader = new Reader();
     cache.maxEntries = 1000;
+    cache.maxMisses = 100;
     cache.init();
   }
 
@@ -67,6 +68,19 @@ public final class FakeCatalog {
     public Optional<AppSnapshot> appById(long appId) {
       reads++;
       return Optional.ofNullable(appsById.get(appId));
+    }
+
+    @Override
+    public Map<Long, AppSnapshot> appsById(java.util.Collection<Long> appIds) {
+      reads++;
+      Map<Long, AppSnapshot> found = new HashMap<>();
+      appIds.forEach(
+          id -> {
+            if (appsById.containsKey(id)) {
+              found.put(id, appsById.get(id));
+            }
+          });
+      return found;
     }
 
     @Override
