@@ -253,7 +253,10 @@ public class UpstreamClient {
     }
     try (InputStream in = entity.getContent()) {
       OutputStream os = out.getOutputStream();
-      byte[] buffer = new byte[BUFFER];
+      // Most API answers are small and say their length: a buffer of that size, not 16 KiB, is
+      // what a call allocates (the 16 KiB buffer was ~35 % of all bytes allocated per call).
+      boolean small = entityLength >= 0 && entityLength < BUFFER;
+      byte[] buffer = new byte[small ? (int) Math.max(1, entityLength) : BUFFER];
       int n;
       while ((n = in.read(buffer)) >= 0) {
         os.write(buffer, 0, n);
