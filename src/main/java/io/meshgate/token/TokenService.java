@@ -289,7 +289,7 @@ public class TokenService {
 
   /** Forgets the tokens of one app (its state, keys or subscriptions changed). */
   public void evictApp(long appId) {
-    evictWhere(k -> k.appId == appId);
+    evictWhere(k -> k.appId == appId, 0);
   }
 
   /**
@@ -297,24 +297,25 @@ public class TokenService {
    * ahead of the calls (see {@link #refreshAhead}).
    */
   public void evictPlan(long planId) {
-    refreshAhead(evictWhere(k -> k.planId == planId));
+    refreshAhead(evictWhere(k -> k.planId == planId, refreshAheadMax));
   }
 
   /** Forgets the tokens of one product's plans (the {@code product} claim), and re-mints them. */
   public void evictProduct(long productId) {
-    refreshAhead(evictWhere(k -> k.productId == productId));
+    refreshAhead(evictWhere(k -> k.productId == productId, refreshAheadMax));
   }
 
   /** Forgets the tokens minted for one API (its audience, or the API itself, changed). */
   public void evictApi(long apiId) {
-    evictWhere(k -> k.apiId == apiId);
+    evictWhere(k -> k.apiId == apiId, 0);
   }
 
   /**
    * A pass over the cached keys: an admin write's cost on each replica, never a request's; the
-   * entries of other apps stay, so their tokens are not signed again.
+   * entries of other apps stay, so their tokens are not signed again. Returns the first {@code
+   * keep} evicted keys of the app tokens' cache, for {@link #refreshAhead}.
    */
-  private List<Key> evictWhere(Predicate<Key> stale) {
+  private List<Key> evictWhere(Predicate<Key> stale, long keep) {
     evictions.incrementAndGet();
     List<Key> evicted = new ArrayList<>();
     cache
@@ -325,7 +326,7 @@ public class TokenService {
               if (!stale.test(k)) {
                 return false;
               }
-              if (evicted.size() < refreshAheadMax) {
+              if (evicted.size() < keep) {
                 evicted.add(k);
               }
               return true;
@@ -350,12 +351,17 @@ public class TokenService {
     }
     Runnable task =
         () -> {
+          // Taken before anything is read: a token minted after a later eviction is not kept.
+          long generation = catalog.generation();
+          Map<Long, ApiSnapshot> apis = new java.util.HashMap<>();
           try {
             catalog.loadApps(evicted.stream().map(Key::appId).toList());
+            catalog.publishedApis().forEach(a -> apis.put(a.id(), a));
           } catch (RuntimeException e) {
-            LOG.fine(() -> "Apps not re-read at once (" + e + "): each is read on its own");
+            LOG.fine(() -> "Tokens not re-minted ahead (" + e + "): the next calls mint them");
+            return;
           }
-          evicted.forEach(this::refresh);
+          evicted.forEach(k -> refresh(k, apis.get(k.apiId), generation));
         };
     if (refreshExecutor == null) {
       task.run();
@@ -368,16 +374,9 @@ public class TokenService {
     }
   }
 
-  private void refresh(Key old) {
+  /** Re-mints the token of {@code old} for a call to {@code api} ({@code null}: not published). */
+  private void refresh(Key old, ApiSnapshot api, long generation) {
     try {
-      long generation = catalog.generation();
-      ApiSnapshot api = null;
-      for (ApiSnapshot a : catalog.publishedApis()) {
-        if (a.id() == old.apiId) {
-          api = a;
-          break;
-        }
-      }
       AppSnapshot app = api == null ? null : catalog.appById(old.appId).orElse(null);
       if (app == null || !app.active()) {
         return;
