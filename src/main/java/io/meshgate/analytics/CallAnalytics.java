@@ -1,5 +1,6 @@
 package io.meshgate.analytics;
 
+import io.meshgate.support.Settings;
 import io.meshgate.support.Startup;
 import io.meshgate.telemetry.CallRecord;
 import io.meshgate.telemetry.CallSink;
@@ -73,10 +74,12 @@ public class CallAnalytics implements CallSink {
 
   @PostConstruct
   void init() {
-    flushSeconds = atLeastOne("MESHGATE_ANALYTICS_FLUSH_SECONDS", flushSeconds, 10);
-    retentionDays = atLeastOne("MESHGATE_ANALYTICS_RETENTION_DAYS", retentionDays, 30);
+    flushSeconds = Settings.atLeast("MESHGATE_ANALYTICS_FLUSH_SECONDS", flushSeconds, 1, 10);
+    retentionDays = Settings.atLeast("MESHGATE_ANALYTICS_RETENTION_DAYS", retentionDays, 1, 30);
     maxRowsPerMinute =
-        (int) atLeastOne("MESHGATE_ANALYTICS_MAX_ROWS_PER_MINUTE", maxRowsPerMinute, 100_000);
+        (int)
+            Settings.atLeast(
+                "MESHGATE_ANALYTICS_MAX_ROWS_PER_MINUTE", maxRowsPerMinute, 1, 100_000);
     aggregator = new CallAggregator(maxRowsPerMinute);
     store = new AnalyticsStore(dataSource);
     flusher =
@@ -168,14 +171,5 @@ public class CallAnalytics implements CallSink {
       host = host.substring(0, 80);
     }
     return host + "-" + UUID.randomUUID().toString().substring(24);
-  }
-
-  private static long atLeastOne(String name, long value, long fallback) {
-    if (value >= 1) {
-      return value;
-    }
-    LOG.severe(
-        "MESHGATE-CONFIG: " + name + " must be at least 1 (was " + value + "); using " + fallback);
-    return fallback;
   }
 }

@@ -1,6 +1,7 @@
 package io.meshgate.limit;
 
 import io.meshgate.metrics.GatewayMetrics;
+import io.meshgate.support.Settings;
 import io.meshgate.telemetry.Telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -108,6 +109,9 @@ public class Limiter {
       throw new IllegalArgumentException(
           "meshgate.limiter.replicas must be at least 1 (was " + replicas + ")");
     }
+    maxLocalSubscriptions =
+        Settings.atLeast(
+            "MESHGATE_LIMITER_MAX_LOCAL_SUBSCRIPTIONS", maxLocalSubscriptions, 1, 1_000_000);
     local = new LocalCounters(maxLocalSubscriptions);
     fallback = new LocalCounters(maxLocalSubscriptions);
   }

@@ -3,6 +3,7 @@ package io.meshgate.oauth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.meshgate.support.Settings;
 import io.meshgate.token.GatewayKeys;
 import io.meshgate.token.GatewaySigner;
 import io.meshgate.token.InvalidTokenException;
@@ -63,6 +64,7 @@ public class AccessTokens {
 
   @PostConstruct
   void init() {
+    cacheSize = Settings.atLeast("MESHGATE_OAUTH_VERIFIED_CACHE_SIZE", cacheSize, 1, 100_000);
     verified =
         Caffeine.newBuilder()
             .maximumSize(cacheSize)

@@ -8,6 +8,7 @@ import io.meshgate.catalog.runtime.CatalogCache;
 import io.meshgate.catalog.runtime.PlanSnapshot;
 import io.meshgate.chain.EndUser;
 import io.meshgate.metrics.GatewayMetrics;
+import io.meshgate.support.Settings;
 import io.meshgate.telemetry.Telemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -118,6 +119,11 @@ public class TokenService {
 
   @PostConstruct
   void init() {
+    cacheSize = Settings.atLeast("MESHGATE_TOKEN_CACHE_SIZE", cacheSize, 1, 1_000_000);
+    endUserCacheSize =
+        Settings.atLeast("MESHGATE_TOKEN_END_USER_CACHE_SIZE", endUserCacheSize, 1, 100_000);
+    refreshAheadMax =
+        Settings.atLeast("MESHGATE_TOKEN_REFRESH_AHEAD_MAX", refreshAheadMax, 0, 10_000);
     cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
     endUserCache = Caffeine.newBuilder().maximumSize(endUserCacheSize).build();
     maxTtlSeconds = maxTtl(maxTtlSetting).toSeconds();

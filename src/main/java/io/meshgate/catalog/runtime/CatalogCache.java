@@ -2,6 +2,7 @@ package io.meshgate.catalog.runtime;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meshgate.support.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Comparator;
@@ -54,6 +55,8 @@ public class CatalogCache {
 
   @jakarta.annotation.PostConstruct
   void init() {
+    maxEntries = Settings.atLeast("MESHGATE_CACHE_MAX_ENTRIES", maxEntries, 1, 1_000_000);
+    maxMisses = Settings.atLeast("MESHGATE_CACHE_MAX_MISSES", maxMisses, 1, 100_000);
     credentials = Caffeine.newBuilder().maximumSize(maxEntries).build();
     appsById = Caffeine.newBuilder().maximumSize(maxEntries).build();
     appsByClientId = Caffeine.newBuilder().maximumSize(maxEntries).build();

@@ -51,6 +51,21 @@ class CatalogCacheTest {
   }
 
   @Test
+  void negativeCacheSizesFallBackToTheDefaultsInsteadOfFailingTheStart() {
+    FakeCatalog catalog =
+        new FakeCatalog(-1, -5).credential("aa", new CredentialSnapshot(1L, 7L, "ab", null, null));
+
+    assertThat(catalog.cache().maxEntries).isEqualTo(1_000_000);
+    assertThat(catalog.cache().maxMisses).isEqualTo(100_000);
+    assertThat(catalog.cache().credentialByDigest("aa")).isPresent();
+    assertThat(catalog.cache().credentialByDigest("made-up")).isEmpty();
+    int reads = catalog.reads();
+    assertThat(catalog.cache().credentialByDigest("aa")).isPresent();
+    assertThat(catalog.cache().credentialByDigest("made-up")).isEmpty();
+    assertThat(catalog.reads()).isEqualTo(reads);
+  }
+
+  @Test
   void aClientIdLongerThanAnyStoredOneIsNeitherLookedUpNorCached() {
     FakeCatalog catalog = new FakeCatalog();
     String longest = "a".repeat(CatalogCache.MAX_CLIENT_ID_LENGTH);

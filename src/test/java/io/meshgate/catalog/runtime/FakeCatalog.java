@@ -19,10 +19,15 @@ public final class FakeCatalog {
   private final CatalogCache cache;
 
   public FakeCatalog() {
+    this(1000, 100);
+  }
+
+  /** With the cache sizes as configured ({@code MESHGATE_CACHE_MAX_ENTRIES}, {@code _MISSES}). */
+  public FakeCatalog(long maxEntries, long maxMisses) {
     cache = new CatalogCache();
     cache.reader = new Reader();
-    cache.maxEntries = 1000;
-    cache.maxMisses = 100;
+    cache.maxEntries = maxEntries;
+    cache.maxMisses = maxMisses;
     cache.init();
   }
 
