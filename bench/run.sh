@@ -119,6 +119,14 @@ cpu_ticks() { # sum of utime+stime of the given pids, in clock ticks
 rss_peak_kib() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '/VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) )); done; echo "$t"; }
 rss_kib() { local t=0 p; for p in "$@"; do t=$(( t + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0) )); done; echo "$t"; }
 TICK=$(getconf CLK_TCK)
+# Class histogram of a JVM's live objects (jcmd forces a full collection first), saved to a file.
+live_histogram() { jcmd "$1" GC.class_histogram > "$2" 2>&1; }
+histogram_total() { awk '/^Total/ {print $3}' "$1"; }
+# The classes whose live bytes grew most between two histograms, as "class bytes-per-unit" lines.
+histogram_growth() { # before after units top
+  awk -v units="$3" 'FNR == 1 {f++} $1 ~ /^[0-9]+:$/ {b[$4] += (f == 1 ? -$3 : $3)}
+    END {for (c in b) if (b[c] > 0) printf "%s %.0f\n", c, b[c] / units}' "$1" "$2" | sort -k2 -n -r | head -"$4"
+}
 export KEYS="$APPS" KEY_PREFIX="bench-key-"
 
 # 3. The upstream.
@@ -502,6 +510,7 @@ for target in $TARGETS; do
       bulk_load "$SCALE_APPS"
       wait_200 "http://127.0.0.1:$MG_PORT/bench/1k" "X-API-Key: bench-key-1" >/dev/null
       mg_pid=$(cat "$wlp/usr/servers/.pid/bench-meshgate.pid")
+      live_histogram "$mg_pid" "$work/histogram-before-walk.txt"
       # One call per active key first (each a cache miss that reads PostgreSQL), then the usual
       # warm-up and runs with keys at random among the active ones.
       log "meshgate-scale: one call for each of $ACTIVE active keys"
@@ -519,6 +528,8 @@ for target in $TARGETS; do
       done
       echo >&2
       if [ -z "$SCALE_FAILED" ]; then
+        # What the active apps hold: live heap after the walk minus before it, per active key.
+        live_histogram "$mg_pid" "$work/histogram-after-walk.txt"
         KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
       fi
       COLD[meshgate-scale]="–"
@@ -575,6 +586,19 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
     echo "Scale: $SCALE_APPS apps and subscriptions in PostgreSQL, keys at random from $ACTIVE:" \
          "CPU per request $(ratio "${CPU[meshgate-scale]}" "${CPU[meshgate]}") × the $APPS-app run," \
          "peak RSS ${RSS[meshgate-scale]} MiB."
+  fi
+  if [ -s "$work/histogram-before-walk.txt" ] && [ -s "$work/histogram-after-walk.txt" ]; then
+    before=$(histogram_total "$work/histogram-before-walk.txt")
+    after=$(histogram_total "$work/histogram-after-walk.txt")
+    if [ -n "$before" ] && [ -n "$after" ]; then
+      echo
+      echo "Live heap of the scale run (class histograms, after a full collection): $(( before / 1048576 )) MiB" \
+           "before the walk, $(( after / 1048576 )) MiB after it: $(awk -v a="$after" -v b="$before" -v n="$ACTIVE" \
+           'BEGIN {printf "%.2f", (a - b) / n / 1024}') KiB per active app. Grown most, bytes per active app:"
+      echo
+      histogram_growth "$work/histogram-before-walk.txt" "$work/histogram-after-walk.txt" "$ACTIVE" 15 |
+        awk '{printf "%s`%s` %s", (NR > 1 ? ", " : ""), $1, $2} END {print "."}'
+    fi
   fi
   if [[ " $TARGETS " == *" meshgate-edit "* ]] && [ -s "$work/edit.md" ]; then
     echo
