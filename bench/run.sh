@@ -144,6 +144,26 @@ wrk_run() { # url seconds connections [lua]
   p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   echo "$rps $(to_ms "$p50") $(to_ms "$p99") $reqs $errors"
 }
+# From a GC log written with -Xlog:gc:...:timemillis: the bytes allocated per request between the
+# first and the last collection inside [from-ms, to-ms] (what each collection found in the heap
+# minus what the one before it left), at a steady rate of req/s; and the collections' pauses.
+gc_window() { # gc.log from-ms to-ms req/s
+  awk -v from="$2" -v to="$3" -v rps="$4" '
+    function mib(v,  u, x) { u = substr(v, length(v)); x = v + 0
+      return u == "G" ? x * 1024 : u == "K" ? x / 1024 : x }
+    /Pause/ && match($0, /[0-9]+[KMG]->[0-9]+[KMG]\(/) {
+      ts = substr($1, 2) + 0; split(substr($0, RSTART, RLENGTH - 1), h, "->")
+      pause = $NF + 0
+      if (ts >= from && ts <= to) {
+        if (n > 0) alloc += mib(h[1]) - last_after; else first = ts
+        n++; lastts = ts; total += pause; if (pause > max) max = pause
+      }
+      last_after = mib(h[2])
+    }
+    END { if (n < 2 || rps <= 0 || lastts <= first) { print "–"; exit }
+          printf "%.1f KiB per request; %d collections, pauses mean %.1f ms, max %.1f ms\n",
+            alloc * 1024 / (rps * (lastts - first) / 1000), n, total / n, max }' "$1"
+}
 to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.00s) -> ms
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
@@ -158,7 +178,7 @@ rate_run() { # url rate seconds
       printf "%.3f %.3f %.3f\n", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000, a[int(NR*0.999)]/1000 }'
 }
 
-declare -A RPS P50 P99 CPU RSS COLD LAT ERR T90
+declare -A RPS P50 P99 CPU RSS COLD LAT ERR T90 GCW
 # Warm-up: $WARMUP seconds of wrk saturation in slices; leaves "ms-since-t0:req/s" per slice in
 # the global array slices (measure derives the time to 90 % of peak from them).
 slices=()
@@ -182,11 +202,15 @@ measure() { # name url t0-ns pid... (t0: when the process was started)
   warm_up "$name" "$url" "$t0"
   log "$name: saturation ${DURATION}s, $CONNECTIONS connections"
   local before after res
-  before=$(cpu_ticks "${pids[@]}")
+  local sat_from sat_to
+  before=$(cpu_ticks "${pids[@]}"); sat_from=$(date +%s%3N)
   res=$(wrk_run "$url" "$DURATION" "$CONNECTIONS" "$lua")
-  after=$(cpu_ticks "${pids[@]}")
+  after=$(cpu_ticks "${pids[@]}"); sat_to=$(date +%s%3N)
   read -r rps p50 p99 reqs errors <<<"$res"
   RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99; ERR[$name]=$errors
+  if [[ "$name" == meshgate* ]] && [ -s "$srv/gc.log" ]; then
+    GCW[$name]=$(gc_window "$srv/gc.log" "$sat_from" "$sat_to" "${rps:-0}")
+  fi
   # Time to 90 % of peak: the end of the first warm-up slice at or above 90 % of the best rate seen.
   T90[$name]=$(printf '%s\n' "${slices[@]}" | awk -F: -v sat="$rps" '
     { t[NR] = $1; r[NR] = $2; if ($2 > peak) peak = $2 }
@@ -259,7 +283,11 @@ PY
       echo "DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=meshgate_bench"
       echo "DB_USER=$PGUSER"; echo "DB_PASSWORD=${PGPASSWORD:-}"
     fi
+    # The process settings the server ships with (pom.xml's liberty.env), e.g. MALLOC_ARENA_MAX.
+    grep -E '^MALLOC_' "$wlp/usr/servers/meshgate/server.env" || true
   } > "$srv/server.env"
+  # A GC log with wall-clock stamps: what the saturation run allocated and paused (gc_window).
+  echo "-Xlog:gc:file=$srv/gc.log:timemillis" >> "$srv/jvm.options"
   if [ "$db" = postgres ]; then
     psql -X -q -v ON_ERROR_STOP=1 -c "drop schema if exists meshgate_bench cascade" -c "create schema meshgate_bench" \
       -c "create extension if not exists pgcrypto"
@@ -578,6 +606,9 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   echo "CPU µs/req: the server processes' user + system time over the saturation run, per request."
   echo "90 % of peak: from process start (meshgate-scale: from the end of the walk over the active keys) to the"
   echo "end of the first warm-up slice whose rate reached 90 % of the best rate seen."
+  for t in $TARGETS; do
+    [ -n "${GCW[$t]:-}" ] && echo "Allocation and GC during $t's saturation run (its GC log): ${GCW[$t]}."
+  done
   if [ -n "${SCALE_FAILED:-}" ]; then
     echo
     echo "Scale: $SCALE_APPS apps in PostgreSQL, walking $ACTIVE active keys: **failed**, $SCALE_FAILED."
