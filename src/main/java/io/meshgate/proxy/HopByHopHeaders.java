@@ -40,7 +40,8 @@ public final class HopByHopHeaders {
     if (connection.isEmpty()) {
       return ALWAYS;
     }
-    Set<String> names = new HashSet<>(ALWAYS);
+    // Most messages name only fields of ALWAYS ("Connection: keep-alive"): no copy for those.
+    Set<String> names = ALWAYS;
     int options = 0;
     for (String value : connection) {
       int start = 0;
@@ -49,7 +50,13 @@ public final class HopByHopHeaders {
         int end = comma < 0 ? value.length() : comma;
         String name = value.substring(start, end).trim();
         if (!name.isEmpty()) {
-          names.add(HeaderList.normalize(name));
+          String normalized = HeaderList.normalize(name);
+          if (!names.contains(normalized)) {
+            if (names == ALWAYS) {
+              names = new HashSet<>(ALWAYS);
+            }
+            names.add(normalized);
+          }
           options++;
         }
         start = end + 1;

@@ -139,11 +139,13 @@ final class AccessLogWriter implements AutoCloseable {
 
   private void write(List<CallRecord> calls) throws IOException {
     for (CallRecord call : calls) {
-      byte[] line = (format.apply(call) + '\n').getBytes(StandardCharsets.UTF_8);
+      // The line and its newline are written apart: appending '\n' first copied every line once
+      // more (a copy of each call's line, on top of the encoding's).
+      byte[] line = format.apply(call).getBytes(StandardCharsets.UTF_8);
       if (file != null
           && maxFileBytes > 0
           && fileBytes > 0
-          && fileBytes + line.length > maxFileBytes) {
+          && fileBytes + line.length + 1 > maxFileBytes) {
         try {
           roll();
         } catch (IOException e) {
@@ -154,8 +156,10 @@ final class AccessLogWriter implements AutoCloseable {
               "MESHGATE-ACCESS-LOG: cannot roll " + where() + ", appending to it instead: " + e);
         }
       }
-      stream().write(line);
-      fileBytes += line.length;
+      OutputStream o = stream();
+      o.write(line);
+      o.write('\n');
+      fileBytes += line.length + 1;
     }
     if (out != null) {
       out.flush();

@@ -69,6 +69,37 @@ class HeaderListTest {
   }
 
   @Test
+  void forEachFieldGivesBothSpellingsOfEachName() {
+    HeaderList list =
+        headers("X_Weird_Name", "v", "Content-Type", "text/plain", "content-length", "3");
+    List<String> seen = new ArrayList<>();
+    list.forEachField((name, normalized, value) -> seen.add(name + "|" + normalized + "=" + value));
+    assertThat(seen)
+        .containsExactly(
+            "X_Weird_Name|x-weird-name=v",
+            "Content-Type|content-type=text/plain",
+            "content-length|content-length=3");
+  }
+
+  @Test
+  void wellKnownNamesNormalizeLikeAnyOtherInEverySpelling() {
+    for (String name :
+        List.of(
+            "Content-Type",
+            "CONTENT-TYPE",
+            "content-Type",
+            "Content_Type",
+            "X-Request-ID",
+            "ETag",
+            "X-API-Key",
+            "Set-Cookie",
+            "Strict-Transport-Security")) {
+      assertThat(HeaderList.normalize(name))
+          .isEqualTo(name.toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
+  }
+
+  @Test
   void removeIfSeesNormalizedNames() {
     HeaderList list = headers("X_Envoy_Foo", "1", "Keep", "2");
     List<String> seen = new ArrayList<>();
