@@ -26,7 +26,7 @@ public final class ExchangeContext {
   private PlanSnapshot plan;
   private SubscriptionSnapshot subscription;
   private HeaderList responseHeaders;
-  private String gatewayToken;
+  private String gatewayAuthorization;
   private String requestId;
   private java.util.Set<String> tokenScopes;
   private EndUser endUser;
@@ -168,12 +168,16 @@ public final class ExchangeContext {
     return responseHeaders != null && responseHeaders.size() > 0;
   }
 
-  public String gatewayToken() {
-    return gatewayToken;
+  /**
+   * The gateway's token for the upstream request as its {@code Authorization} value ({@code Bearer
+   * <token>}), or {@code null} when no token policy ran.
+   */
+  public String gatewayAuthorization() {
+    return gatewayAuthorization;
   }
 
-  public void gatewayToken(String token) {
-    this.gatewayToken = token;
+  public void gatewayAuthorization(String authorization) {
+    this.gatewayAuthorization = authorization;
   }
 
   public String requestId() {

@@ -62,6 +62,8 @@ public class TokenService {
   public static final String CLAIM_CNF = "cnf";
 
   /** Default of {@code meshgate.token.max-ttl}. */
+  private static final String BEARER = "Bearer ";
+
   public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(5);
 
   /** A cap shorter than this would make a token expire while the mesh is still routing it. */
@@ -223,6 +225,33 @@ public class TokenService {
       String certificateThumbprint,
       Set<String> tokenScopes,
       long catalogGeneration) {
+    return authorizationFor(
+            app,
+            api,
+            plan,
+            audience,
+            endUser,
+            certificateThumbprint,
+            tokenScopes,
+            catalogGeneration)
+        .substring(BEARER.length());
+  }
+
+  /**
+   * The same token as {@link #tokenFor(AppSnapshot, ApiSnapshot, PlanSnapshot, String, EndUser,
+   * String, Set, long)}, as the upstream request's {@code Authorization} value ({@code Bearer
+   * <token>}). The cache keeps tokens in this form, so a call that finds its token cached allocates
+   * no header value of its own (before: a new ~0.5 KiB string per call).
+   */
+  public String authorizationFor(
+      AppSnapshot app,
+      ApiSnapshot api,
+      PlanSnapshot plan,
+      String audience,
+      EndUser endUser,
+      String certificateThumbprint,
+      Set<String> tokenScopes,
+      long catalogGeneration) {
     String scope = scope(plan, tokenScopes);
     Key key =
         new Key(
@@ -234,41 +263,39 @@ public class TokenService {
             endUser,
             certificateThumbprint,
             scope);
-    Instant now = clock.instant();
+    long now = clock.millis();
     Cache<Key, Minted> cache =
         endUser == null && certificateThumbprint == null ? this.cache : endUserCache;
     Minted cached = cache.getIfPresent(key);
-    if (cached != null
-        && now.isBefore(cached.refreshAt)
-        && cached.kid.equals(keys.active().kid())) {
+    if (cached != null && now < cached.refreshAtMillis && cached.kid.equals(keys.active().kid())) {
       cacheLookups.add(1, HIT);
-      return cached.token;
+      return cached.authorization;
     }
     cacheLookups.add(1, MISS);
     return obtain(cache, key, app, plan, now, catalogGeneration);
   }
 
   /**
-   * The token of {@code key}: the cached one when another thread minted it meanwhile, else a new
-   * one, kept unless an eviction ran since the snapshots were read.
+   * The token of {@code key}, in its {@code Authorization} form: the cached one when another thread
+   * minted it meanwhile, else a new one, kept unless an eviction ran since the snapshots were read.
    */
   private String obtain(
       Cache<Key, Minted> cache,
       Key key,
       AppSnapshot app,
       PlanSnapshot plan,
-      Instant now,
+      long now,
       long catalogGeneration) {
     long seen = evictions.get();
     Minted[] minted = new Minted[1];
-    String token =
+    String authorization =
         cache
             .asMap()
             .compute(
                 key,
                 (k, current) -> {
                   if (current != null
-                      && now.isBefore(current.refreshAt)
+                      && now < current.refreshAtMillis
                       && current.kid.equals(keys.active().kid())) {
                     return current;
                   }
@@ -276,7 +303,7 @@ public class TokenService {
                       mint(app, plan, k.audience, k.endUser, k.certificateThumbprint, k.scope, now);
                   return minted[0];
                 })
-            .token;
+            .authorization;
     if (minted[0] != null
         && (evictions.get() != seen
             || (catalogGeneration >= 0
@@ -285,7 +312,7 @@ public class TokenService {
       // Minted from snapshots read before a change that is being evicted: not kept.
       cache.asMap().remove(key, minted[0]);
     }
-    return token;
+    return authorization;
   }
 
   /** Signatures computed since start (also exported as {@code meshgate_token_signatures_total}). */
@@ -401,7 +428,7 @@ public class TokenService {
       }
       Key key =
           new Key(app.id(), api.id(), plan.id(), plan.productId(), old.audience, null, null, scope);
-      obtain(cache, key, app, plan, clock.instant(), generation);
+      obtain(cache, key, app, plan, clock.millis(), generation);
     } catch (RuntimeException e) {
       // SigningUnavailableException, a database that cannot be read: the next call mints it.
       LOG.fine(() -> "Token of " + old + " not re-minted ahead: " + e);
@@ -436,7 +463,8 @@ public class TokenService {
       EndUser endUser,
       String certificateThumbprint,
       String scope,
-      Instant now) {
+      long nowMillis) {
+    Instant now = Instant.ofEpochMilli(nowMillis);
     long ttl = Math.min(plan.tokenTtlSeconds(), maxTtlSeconds);
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(issuer.url());
@@ -462,7 +490,8 @@ public class TokenService {
     GatewaySigner.Signed signed = signer.sign(claims, "JWT");
     metrics.tokenSignatures().inc();
     long refreshIn = Math.max(1, ttl - Math.min(refreshBeforeSeconds, ttl / 5));
-    return new Minted(signed.token(), signed.kid(), now.plusSeconds(refreshIn));
+    return new Minted(
+        BEARER + signed.token(), signed.kid(), now.plusSeconds(refreshIn).toEpochMilli());
   }
 
   private record Key(
@@ -475,5 +504,6 @@ public class TokenService {
       String certificateThumbprint,
       String scope) {}
 
-  private record Minted(String token, String kid, Instant refreshAt) {}
+  /** A cached token in its {@code Authorization} form, and when to sign it again. */
+  private record Minted(String authorization, String kid, long refreshAtMillis) {}
 }

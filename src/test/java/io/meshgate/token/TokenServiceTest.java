@@ -86,6 +86,18 @@ class TokenServiceTest {
   }
 
   @Test
+  void authorizationValueCarriesTheCachedTokenWithoutBuildingItPerCall() {
+    String token = service.tokenFor(app, api, gold, "orders");
+    String first = service.authorizationFor(app, api, gold, "orders", null, null, null, -1);
+    String again = service.authorizationFor(app, api, gold, "orders", null, null, null, -1);
+
+    assertThat(first).isEqualTo("Bearer " + token);
+    // a hit hands out the cached value itself: no new header string per call
+    assertThat(again).isSameAs(first);
+    assertThat(service.signatures()).isEqualTo(1);
+  }
+
+  @Test
   void cachedUntilAFifthOfTheLifetimeIsLeft() {
     String first = service.tokenFor(app, api, gold, "orders");
 

@@ -51,8 +51,8 @@ public class HeadersPolicyFactory implements PolicyFactory<HeadersPolicyConfig> 
     @Override
     public PolicyResult onRequest(ExchangeContext exchange) {
       HeaderList upstream = exchange.upstreamHeaders();
-      if (exchange.gatewayToken() != null) {
-        upstream.set("Authorization", "Bearer " + exchange.gatewayToken());
+      if (exchange.gatewayAuthorization() != null) {
+        upstream.set("Authorization", exchange.gatewayAuthorization());
       }
       if (exchange.app() != null) {
         upstream.set(names.clientId(), exchange.app().clientId());

@@ -57,8 +57,8 @@ public class TokenPolicyFactory implements PolicyFactory<TokenPolicyConfig> {
             "A gateway token needs an app with an active subscription");
       }
       try {
-        exchange.gatewayToken(
-            tokens.tokenFor(
+        exchange.gatewayAuthorization(
+            tokens.authorizationFor(
                 exchange.app(),
                 exchange.api(),
                 exchange.plan(),

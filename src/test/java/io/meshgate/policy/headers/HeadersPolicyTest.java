@@ -34,7 +34,7 @@ class HeadersPolicyTest {
                 "Authorization", "Basic Zm9vOmJhcg==", "X_Client_Plan", "forged", "Accept", "*/*"));
     exchange.app(app("shop-frontend"));
     exchange.plan(plan("gold", PRODUCT));
-    exchange.gatewayToken("eyJ.header.sig");
+    exchange.gatewayAuthorization("Bearer eyJ.header.sig");
 
     assertThat(policy.onRequest(exchange)).isSameAs(PolicyResult.PROCEED);
 
