@@ -12,6 +12,7 @@ import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -113,7 +114,7 @@ public class AccessLog implements CallSink {
             maxFileMb * 1024 * 1024,
             maxFiles,
             bufferLines,
-            AccessLog::line);
+            AccessLog::write);
     telemetry
         .meter()
         .counterBuilder("meshgate.access_log.dropped")
@@ -159,6 +160,15 @@ public class AccessLog implements CallSink {
   /** The JSON line of one call; absent values are {@code null}, never left out. */
   static String line(CallRecord c) {
     StringWriter out = new StringWriter(512);
+    write(c, out);
+    return out.toString();
+  }
+
+  /**
+   * Writes the JSON line of one call, without its newline, to {@code out} (closed by the generator:
+   * the caller passes a writer whose close only flushes, see {@link AccessLogWriter}).
+   */
+  static void write(CallRecord c, Writer out) {
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       text(g, "time", c.time() == null ? null : c.time().toString());
@@ -186,7 +196,6 @@ public class AccessLog implements CallSink {
       }
       g.writeEnd();
     }
-    return out.toString();
   }
 
   /** Milliseconds, to the microsecond. */

@@ -44,7 +44,7 @@ class AccessLogWriterTest {
   @Test
   void queuedLinesReachTheFileOnlyWhenDrainedOneLineEachInOrder() throws IOException {
     Path file = dir.resolve("logs/access.log");
-    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::line)) {
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::write)) {
       for (int i = 0; i < 50; i++) {
         assertThat(w.offer(call("r-" + i))).isTrue();
       }
@@ -59,10 +59,32 @@ class AccessLogWriterTest {
   }
 
   @Test
+  void linesAreUtf8AndRollingCountsTheirBytes() throws IOException {
+    Path file = dir.resolve("access.log");
+    String name = "caf\u00e9-\u65e5\u672c"; // 2- and 3-byte characters in UTF-8
+    String ascii = AccessLog.line(call("r-000"));
+    String wide = AccessLog.line(call(name));
+    int wideBytes = wide.getBytes(StandardCharsets.UTF_8).length + 1;
+    assertThat(wideBytes).isGreaterThan(wide.length() + 1);
+    // room for the wide line by its bytes, not for another: the second one rolls the file
+    try (AccessLogWriter w = new AccessLogWriter(file, wideBytes, 5, 100, AccessLog::write)) {
+      w.offer(call(name));
+      w.offer(call("r-000"));
+      w.drain();
+    }
+    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).containsExactly(ascii);
+    try (Stream<Path> files = Files.list(dir)) {
+      Path rolled = files.filter(p -> !p.equals(file)).findFirst().orElseThrow();
+      assertThat(Files.readAllLines(rolled, StandardCharsets.UTF_8)).containsExactly(wide);
+      assertThat(Files.size(rolled)).isEqualTo(wideBytes);
+    }
+  }
+
+  @Test
   void aRestartAppendsToTheExistingFile() throws IOException {
     Path file = dir.resolve("access.log");
     Files.writeString(file, "{\"earlier\":true}\n");
-    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::line)) {
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::write)) {
       w.offer(call("later"));
     }
     assertThat(Files.readAllLines(file)).hasSize(2).first().isEqualTo("{\"earlier\":true}");
@@ -71,7 +93,7 @@ class AccessLogWriterTest {
   @Test
   void aFullQueueDropsAndCountsInsteadOfBlockingTheCaller() {
     try (AccessLogWriter w =
-        new AccessLogWriter(dir.resolve("access.log"), 0, 10, 3, AccessLog::line)) {
+        new AccessLogWriter(dir.resolve("access.log"), 0, 10, 3, AccessLog::write)) {
       List<Boolean> accepted = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         accepted.add(w.offer(call("r-" + i)));
@@ -88,7 +110,7 @@ class AccessLogWriterTest {
     Path file = dir.resolve("access.log");
     int lineBytes = (AccessLog.line(call("r-000")) + "\n").length();
     // room for 4 lines per file; 30 lines make 7 full files and 2 lines in the current one
-    try (AccessLogWriter w = new AccessLogWriter(file, lineBytes * 4L, 3, 100, AccessLog::line)) {
+    try (AccessLogWriter w = new AccessLogWriter(file, lineBytes * 4L, 3, 100, AccessLog::write)) {
       for (int i = 0; i < 30; i++) {
         w.offer(call(String.format("r-%03d", i)));
         if (i % 4 == 3) {
@@ -116,7 +138,7 @@ class AccessLogWriterTest {
     Path file = dir.resolve("access.log");
     Path foreign = Files.writeString(dir.resolve("access_audit.log"), "keep me\n");
     int lineBytes = (AccessLog.line(call("r-000")) + "\n").length();
-    try (AccessLogWriter w = new AccessLogWriter(file, lineBytes, 0, 100, AccessLog::line)) {
+    try (AccessLogWriter w = new AccessLogWriter(file, lineBytes, 0, 100, AccessLog::write)) {
       for (int i = 0; i < 5; i++) {
         w.offer(call(String.format("r-%03d", i)));
       }
@@ -130,7 +152,7 @@ class AccessLogWriterTest {
 
   @Test
   void callsEndingAfterCloseAreCountedAsDropped() {
-    AccessLogWriter w = new AccessLogWriter(dir.resolve("access.log"), 0, 1, 10, AccessLog::line);
+    AccessLogWriter w = new AccessLogWriter(dir.resolve("access.log"), 0, 1, 10, AccessLog::write);
     w.close();
     assertThat(w.offer(call("late"))).isFalse();
     assertThat(w.dropped()).isEqualTo(1);
@@ -141,7 +163,7 @@ class AccessLogWriterTest {
     Path blocker = dir.resolve("not-a-dir");
     Files.writeString(blocker, "x");
     Path file = blocker.resolve("access.log");
-    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::line)) {
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, AccessLog::write)) {
       w.offer(call("a"));
       w.offer(call("b"));
       w.drain();
@@ -156,9 +178,9 @@ class AccessLogWriterTest {
 
   @Test
   void nonsenseSizesAreRefusedWithTheSettingsName() {
-    assertThatThrownBy(() -> new AccessLogWriter(dir.resolve("a"), 0, 1, 0, AccessLog::line))
+    assertThatThrownBy(() -> new AccessLogWriter(dir.resolve("a"), 0, 1, 0, AccessLog::write))
         .hasMessageContaining("meshgate.access-log.buffer-lines");
-    assertThatThrownBy(() -> new AccessLogWriter(dir.resolve("a"), -1, 1, 10, AccessLog::line))
+    assertThatThrownBy(() -> new AccessLogWriter(dir.resolve("a"), -1, 1, 10, AccessLog::write))
         .hasMessageContaining("meshgate.access-log.max-file-mb");
   }
 }
