@@ -1,6 +1,7 @@
 package io.meshgate.chain;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,18 +16,21 @@ import java.util.function.Predicate;
  * x-client-plan} alike: a reserved header must be caught in every spelling.
  */
 public final class HeaderList {
-  private final ArrayList<String> names;
-  private final ArrayList<String> normalized;
-  private final ArrayList<String> values;
+  /**
+   * The fields in order, three slots each: the name as sent, its normalized form, the value. One
+   * array instead of three lists: a call builds several header lists, and their nine lists and
+   * backing arrays were a measurable part of what it allocates.
+   */
+  private String[] fields;
+
+  private int size;
 
   public HeaderList() {
     this(16);
   }
 
   public HeaderList(int expected) {
-    names = new ArrayList<>(expected);
-    normalized = new ArrayList<>(expected);
-    values = new ArrayList<>(expected);
+    fields = new String[3 * Math.max(1, expected)];
   }
 
   /**
@@ -101,9 +105,14 @@ public final class HeaderList {
   }
 
   public void add(String name, String value) {
-    names.add(name);
-    normalized.add(normalize(name));
-    values.add(value);
+    int at = 3 * size;
+    if (at == fields.length) {
+      fields = Arrays.copyOf(fields, 2 * fields.length);
+    }
+    fields[at] = name;
+    fields[at + 1] = normalize(name);
+    fields[at + 2] = value;
+    size++;
   }
 
   /** Replaces every field of that (normalized) name by one field. */
@@ -115,9 +124,9 @@ public final class HeaderList {
   /** First value of the field, or {@code null}. */
   public String first(String name) {
     String key = normalize(name);
-    for (int i = 0; i < normalized.size(); i++) {
-      if (normalized.get(i).equals(key)) {
-        return values.get(i);
+    for (int i = 0; i < size; i++) {
+      if (fields[3 * i + 1].equals(key)) {
+        return fields[3 * i + 2];
       }
     }
     return null;
@@ -127,9 +136,9 @@ public final class HeaderList {
   public List<String> all(String name) {
     String key = normalize(name);
     List<String> found = new ArrayList<>(2);
-    for (int i = 0; i < normalized.size(); i++) {
-      if (normalized.get(i).equals(key)) {
-        found.add(values.get(i));
+    for (int i = 0; i < size; i++) {
+      if (fields[3 * i + 1].equals(key)) {
+        found.add(fields[3 * i + 2]);
       }
     }
     return found;
@@ -139,8 +148,8 @@ public final class HeaderList {
   public int count(String name) {
     String key = normalize(name);
     int n = 0;
-    for (String candidate : normalized) {
-      if (candidate.equals(key)) {
+    for (int i = 0; i < size; i++) {
+      if (fields[3 * i + 1].equals(key)) {
         n++;
       }
     }
@@ -160,25 +169,22 @@ public final class HeaderList {
   /** Removes every field whose normalized name matches. */
   public void removeIf(Predicate<String> normalizedName) {
     int w = 0;
-    for (int r = 0; r < names.size(); r++) {
-      if (!normalizedName.test(normalized.get(r))) {
-        names.set(w, names.get(r));
-        normalized.set(w, normalized.get(r));
-        values.set(w, values.get(r));
+    for (int r = 0; r < size; r++) {
+      if (!normalizedName.test(fields[3 * r + 1])) {
+        if (w != r) {
+          System.arraycopy(fields, 3 * r, fields, 3 * w, 3);
+        }
         w++;
       }
     }
-    for (int i = names.size() - 1; i >= w; i--) {
-      names.remove(i);
-      normalized.remove(i);
-      values.remove(i);
-    }
+    Arrays.fill(fields, 3 * w, 3 * size, null);
+    size = w;
   }
 
   /** Visits every field with the sender's spelling of its name. */
   public void forEach(BiConsumer<String, String> visitor) {
-    for (int i = 0; i < names.size(); i++) {
-      visitor.accept(names.get(i), values.get(i));
+    for (int i = 0; i < size; i++) {
+      visitor.accept(fields[3 * i], fields[3 * i + 2]);
     }
   }
 
@@ -190,21 +196,21 @@ public final class HeaderList {
 
   /** Visits every field with both spellings of its name, without normalizing it again. */
   public void forEachField(FieldVisitor visitor) {
-    for (int i = 0; i < names.size(); i++) {
-      visitor.accept(names.get(i), normalized.get(i), values.get(i));
+    for (int i = 0; i < size; i++) {
+      visitor.accept(fields[3 * i], fields[3 * i + 1], fields[3 * i + 2]);
     }
   }
 
   public int size() {
-    return names.size();
+    return size;
   }
 
   /** Bytes of the fields as an HTTP/1.1 header block: each name, value, ": " and CRLF. */
   public long wireSize() {
-    long size = 0;
-    for (int i = 0; i < names.size(); i++) {
-      size += names.get(i).length() + values.get(i).length() + 4;
+    long bytes = 0;
+    for (int i = 0; i < size; i++) {
+      bytes += fields[3 * i].length() + fields[3 * i + 2].length() + 4;
     }
-    return size;
+    return bytes;
   }
 }

@@ -47,6 +47,21 @@ class HeaderListTest {
   }
 
   @Test
+  void growsPastItsExpectedSizeAndKeepsOrderThroughRemovals() {
+    HeaderList list = new HeaderList(0);
+    for (int i = 0; i < 40; i++) {
+      list.add(i % 2 == 0 ? "X-Even" : "X-Odd-" + i, Integer.toString(i));
+    }
+    assertThat(list.size()).isEqualTo(40);
+    list.removeAll("x_even");
+    assertThat(list.size()).isEqualTo(20);
+    assertThat(list.first("x-odd-39")).isEqualTo("39");
+    assertThat(list.contains("x-even")).isFalse();
+    list.add("X-Even", "again");
+    assertThat(fields(list)).hasSize(21).startsWith("X-Odd-1=1").endsWith("X-Even=again");
+  }
+
+  @Test
   void removeAllRemovesEverySpellingAndKeepsTheOthersInOrder() {
     HeaderList list =
         headers("A", "1", "X-Client-Plan", "p1", "B", "2", "x_client_plan", "p2", "C", "3");
