@@ -72,32 +72,47 @@ public final class LocalCounters {
 
   /**
    * One window's buckets, in a ring of {@code span + 1} slots: slot {@code index mod size} holds
-   * the count of bucket {@code index} when {@code ids[slot] == index}, else nothing.
+   * the count of bucket {@code index} for the {@code size} buckets up to {@code latest}, the newest
+   * bucket counted; older buckets count nothing. Buckets only move forward (a subscription decides
+   * at its latest time), so one {@code long} replaces a bucket id per slot: 176 bytes less per
+   * active subscription and window, which a million-app catalog holds a hundred thousand of.
    */
   private static final class Ring {
     final String id;
-    final long[] ids;
     final int[] counts;
+    long latest = Long.MIN_VALUE;
 
     Ring(String id, int size) {
       this.id = id;
-      ids = new long[size];
       counts = new int[size];
-      Arrays.fill(ids, Long.MIN_VALUE);
+    }
+
+    private boolean holds(long index) {
+      return latest != Long.MIN_VALUE && index <= latest && latest - index < counts.length;
+    }
+
+    private int slot(long index) {
+      return (int) Math.floorMod(index, (long) counts.length);
     }
 
     long count(long index) {
-      int slot = (int) Math.floorMod(index, (long) ids.length);
-      return ids[slot] == index ? counts[slot] : 0;
+      return holds(index) ? counts[slot(index)] : 0;
     }
 
     void add(long index) {
-      int slot = (int) Math.floorMod(index, (long) ids.length);
-      if (ids[slot] != index) {
-        ids[slot] = index;
-        counts[slot] = 0;
+      if (latest == Long.MIN_VALUE || index > latest) {
+        if (latest == Long.MIN_VALUE || index - latest >= counts.length) {
+          Arrays.fill(counts, 0);
+        } else {
+          for (long i = latest + 1; i <= index; i++) {
+            counts[slot(i)] = 0; // buckets the ring moves past start empty
+          }
+        }
+        latest = index;
+      } else if (!holds(index)) {
+        return; // older than the window the ring spans: it can no longer be counted
       }
-      counts[slot]++;
+      counts[slot(index)]++;
     }
   }
 

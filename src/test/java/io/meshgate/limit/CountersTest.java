@@ -138,6 +138,28 @@ class CountersTest {
     assertThat(again.counts().get(0).remaining()).isEqualTo(9);
   }
 
+  @org.junit.jupiter.api.Test
+  void localAndRedisAgreeCallByCallAcrossBurstsAndGaps() throws Exception {
+    Store local = store("local");
+    Store redis = store("redis");
+    java.util.Random random = new java.util.Random(19);
+    long now = 1_790_000_000_000L;
+    for (int call = 0; call < 400; call++) {
+      // bursts within a bucket, steps across a few buckets, and gaps longer than the window
+      int kind = random.nextInt(10);
+      now +=
+          kind < 5
+              ? random.nextInt(20)
+              : kind < 9 ? random.nextInt(400) : 1000 + random.nextInt(3000);
+      Decision l = local.decide(rate(5, 1000, now), true);
+      Decision r = redis.decide(rate(5, 1000, now), true);
+      String at = "call " + call + " at +" + (now - 1_790_000_000_000L) + " ms";
+      assertThat(l.admitted()).as(at).isEqualTo(r.admitted());
+      assertThat(l.counts().get(0).used()).as(at).isEqualTo(r.counts().get(0).used());
+      assertThat(l.retryAfterMs()).as(at).isEqualTo(r.retryAfterMs());
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"local", "redis"})
   void refusedCallsAreNotCounted(String kind) throws Exception {
