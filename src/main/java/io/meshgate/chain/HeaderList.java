@@ -69,6 +69,9 @@ public final class HeaderList {
             "Location",
             "Origin",
             "Pragma",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
             "Referer",
             "Server",
             "Set-Cookie",
@@ -80,7 +83,11 @@ public final class HeaderList {
             "X-Api-Key",
             "X-Content-Type-Options",
             "X-Forwarded-For",
+            "X-Forwarded-Host",
             "X-Forwarded-Proto",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
             "X-Request-ID",
             "X-Request-Id")) {
       m.put(name, slowNormalize(name));

@@ -1,5 +1,6 @@
 package io.meshgate.facade;
 
+import io.meshgate.chain.HeaderList;
 import io.meshgate.support.Problem;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -35,6 +36,12 @@ public class EdgeFilter extends HttpFilter {
   public static final String SERVLET_RESPONSE = "io.meshgate.servletResponse";
 
   /**
+   * Request attribute: the request's header fields as {@link RequestFraming#check} read them (a
+   * {@link HeaderList}), for the data plane; only server code sets attributes.
+   */
+  public static final String REQUEST_HEADERS = "io.meshgate.requestHeaders";
+
+  /**
    * The first path segments served on the admin port only: the admin API, the metrics, the OpenAPI
    * document with its UI and the admin console. Every other path is served on the data port only.
    */
@@ -53,7 +60,8 @@ public class EdgeFilter extends HttpFilter {
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
       throws IOException, ServletException {
     req = listeners.adopt(req);
-    Problem framing = RequestFraming.check(req);
+    HeaderList fields = new HeaderList();
+    Problem framing = RequestFraming.check(req, fields);
     if (framing != null) {
       Gateway.send(resp, framing, null);
       return;
@@ -85,6 +93,8 @@ public class EdgeFilter extends HttpFilter {
     req.setAttribute(CANONICAL_PATH, path);
     if (adminPath) {
       req.setAttribute(SERVLET_RESPONSE, resp);
+    } else {
+      req.setAttribute(REQUEST_HEADERS, fields);
     }
     chain.doFilter(req, resp);
   }

@@ -33,7 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +108,10 @@ public class Gateway {
   public void handle(HttpServletRequest req, HttpServletResponse resp, String canonicalPath) {
     long startNanos = System.nanoTime();
     Instant receivedAt = clock.instant();
-    HeaderList requestHeaders = readHeaders(req);
+    HeaderList requestHeaders =
+        req.getAttribute(EdgeFilter.REQUEST_HEADERS) instanceof HeaderList read
+            ? read
+            : readHeaders(req);
     Call call = telemetry.begin(requestHeaders, req.getMethod(), receivedAt, startNanos);
     try {
       handle(req, resp, canonicalPath, requestHeaders, call, receivedAt);
@@ -334,9 +337,12 @@ public class Gateway {
 
   private static HeaderList readHeaders(HttpServletRequest req) {
     HeaderList headers = new HeaderList();
-    for (String name : Collections.list(req.getHeaderNames())) {
-      for (String value : Collections.list(req.getHeaders(name))) {
-        headers.add(name, value);
+    // Walked as the container hands them out: copying each enumeration into a list first cost a
+    // list per field on every call.
+    for (Enumeration<String> names = req.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      for (Enumeration<String> values = req.getHeaders(name); values.hasMoreElements(); ) {
+        headers.add(name, values.nextElement());
       }
     }
     return headers;
@@ -350,9 +356,8 @@ public class Gateway {
       HeaderList requestHeaders, InetAddress remote, HttpServletRequest req) {
     Set<String> hopByHop = HopByHopHeaders.of(requestHeaders);
     HeaderList out = new HeaderList(requestHeaders.size() + 8);
-    requestHeaders.forEach(
-        (name, value) -> {
-          String n = HeaderList.normalize(name);
+    requestHeaders.forEachField(
+        (name, n, value) -> {
           if (!hopByHop.contains(n) && !gatewayHeaders.isReserved(n)) {
             out.add(name, value);
           }

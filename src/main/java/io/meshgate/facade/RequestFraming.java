@@ -1,5 +1,6 @@
 package io.meshgate.facade;
 
+import io.meshgate.chain.HeaderList;
 import io.meshgate.support.Problem;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -51,6 +52,15 @@ public final class RequestFraming {
 
   /** Why the request's framing or header fields are refused, or {@code null} when they are not. */
   public static Problem check(HttpServletRequest req) {
+    return check(req, null);
+  }
+
+  /**
+   * As {@link #check(HttpServletRequest)}; when it returns {@code null} and {@code fields} is
+   * given, every header field of the request has been added to {@code fields} in order, so the data
+   * plane does not walk the container's header enumerations a second time.
+   */
+  public static Problem check(HttpServletRequest req, HeaderList fields) {
     List<String> lengths = values(req.getHeaders("Content-Length"));
     List<String> codings = values(req.getHeaders("Transfer-Encoding"));
     if (lengths.size() > 1) {
@@ -80,8 +90,12 @@ public final class RequestFraming {
         return header("Header field name '" + quoted(name) + "' is not a token");
       }
       for (Enumeration<String> v = req.getHeaders(name); v.hasMoreElements(); ) {
-        if (!isFieldValue(v.nextElement())) {
+        String value = v.nextElement();
+        if (!isFieldValue(value)) {
           return header("Header field '" + quoted(name) + "' has a control character");
+        }
+        if (fields != null) {
+          fields.add(name, value);
         }
       }
     }

@@ -224,8 +224,9 @@ public class UpstreamClient {
       throws IOException {
     String method = exchange.method();
     out.setStatus(response.getCode());
-    HeaderList headers = new HeaderList(response.getHeaders().length);
-    for (Header h : response.getHeaders()) {
+    Header[] fields = response.getHeaders(); // a new array per call to getHeaders()
+    HeaderList headers = new HeaderList(fields.length);
+    for (Header h : fields) {
       headers.add(h.getName(), h.getValue());
     }
     Set<String> hopByHop = HopByHopHeaders.of(headers);

@@ -37,6 +37,7 @@ public final class ClientAuthPolicy implements Policy {
   private final CertificateAuthorities authorities;
   private final boolean clientSecrets;
   private final String apiKeyHeader;
+  private final String apiKeyField;
   private final String apiKeyQueryParam;
   private final String clientIdHeader;
   private final String clientSecretHeader;
@@ -88,8 +89,10 @@ public final class ClientAuthPolicy implements Policy {
             : CertificateAuthorities.parse(config.certificateAuthorities());
     this.apiKeyHeader = config.apiKeyHeader();
     this.apiKeyQueryParam = config.apiKeyQueryParam();
-    this.clientIdHeader = config.clientIdHeader();
-    this.clientSecretHeader = config.clientSecretHeader();
+    // Looked up and removed by their normalized names, so no call lower-cases them again.
+    this.apiKeyField = HeaderList.normalize(apiKeyHeader);
+    this.clientIdHeader = HeaderList.normalize(config.clientIdHeader());
+    this.clientSecretHeader = HeaderList.normalize(config.clientSecretHeader());
     this.digester = digester;
     this.credentialsByDigest = credentialsByDigest;
     this.appsById = appsById;
@@ -123,7 +126,7 @@ public final class ClientAuthPolicy implements Policy {
   public PolicyResult onRequest(ExchangeContext exchange) {
     HeaderList headers = exchange.requestHeaders();
     // The credential never reaches the mesh, whatever the outcome.
-    exchange.upstreamHeaders().removeAll(apiKeyHeader);
+    exchange.upstreamHeaders().removeAll(apiKeyField);
     exchange.upstreamHeaders().removeAll(clientIdHeader);
     exchange.upstreamHeaders().removeAll(clientSecretHeader);
     if (bearer || clientSecrets) {
@@ -152,7 +155,7 @@ public final class ClientAuthPolicy implements Policy {
     }
     String apiKey = null;
     if (apiKeys) {
-      apiKey = headers.first(apiKeyHeader);
+      apiKey = headers.first(apiKeyField);
       if (apiKey == null) {
         apiKey = fromQuery;
       }
