@@ -1,6 +1,8 @@
 package io.meshgate.analytics;
 
 import io.meshgate.telemetry.CallRecord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +36,86 @@ final class MinuteTable {
 
   private record Key(String api, String plan, String app, int status) {}
 
+  /**
+   * One row's counts. Most rows of a large catalog see one latency bucket in their minute (an app
+   * that called once or twice), so a row starts with that bucket and its count packed in one {@code
+   * long} and spreads out into a full histogram only when a call lands in a second bucket: about
+   * 260 bytes less per such row, of which a minute holds one per active app.
+   */
   private static final class Row {
+    private static final VarHandle SINGLE;
+    private static final VarHandle SPREAD;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        SINGLE = lookup.findVarHandle(Row.class, "single", long.class);
+        SPREAD = lookup.findVarHandle(Row.class, "spread", AtomicIntegerArray.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** {@code single} once its count has moved into {@code spread}. */
+    private static final long MOVED = -1L;
+
+    private static final int COUNT_BITS = 48;
+
     final String appName;
     final LongAdder errors = new LongAdder();
-    final AtomicIntegerArray histogram = new AtomicIntegerArray(LatencyHistogram.BUCKETS);
+
+    /** 0 (no call yet), bucket << 48 | count while every call fell in one bucket, or MOVED. */
+    private volatile long single;
+
+    /** The full histogram, once a second bucket was hit; set before {@code single} is MOVED. */
+    private volatile AtomicIntegerArray spread;
 
     Row(String appName) {
       this.appName = appName;
+    }
+
+    void count(int bucket) {
+      while (true) {
+        AtomicIntegerArray histogram = spread;
+        if (histogram != null) {
+          histogram.incrementAndGet(bucket);
+          return;
+        }
+        long s = single;
+        if (s == MOVED) {
+          continue; // spread is visible now: it was set first
+        }
+        if (s == 0 || s >>> COUNT_BITS == bucket) {
+          long next = s == 0 ? ((long) bucket << COUNT_BITS) | 1 : s + 1;
+          if (SINGLE.compareAndSet(this, s, next)) {
+            return;
+          }
+          continue;
+        }
+        AtomicIntegerArray created = new AtomicIntegerArray(LatencyHistogram.BUCKETS);
+        if (SPREAD.compareAndSet(this, null, created)) {
+          // Calls that still find `single` after this add to `spread` instead (their CAS fails).
+          long moved = (long) SINGLE.getAndSet(this, MOVED);
+          created.addAndGet((int) (moved >>> COUNT_BITS), (int) (moved & ((1L << COUNT_BITS) - 1)));
+        }
+      }
+    }
+
+    /** The counts per bucket; only once no writer is left (the table is sealed). */
+    long[] histogram() {
+      long[] out = new long[LatencyHistogram.BUCKETS];
+      AtomicIntegerArray histogram = spread;
+      if (histogram != null) {
+        for (int i = 0; i < out.length; i++) {
+          out[i] = histogram.get(i);
+        }
+      } else {
+        long s = single;
+        if (s != 0) {
+          out[(int) (s >>> COUNT_BITS)] = s & ((1L << COUNT_BITS) - 1);
+        }
+      }
+      return out;
     }
   }
 
@@ -64,7 +139,7 @@ final class MinuteTable {
         String name = appName;
         row = rows.computeIfAbsent(key, k -> new Row(name));
       }
-      row.histogram.incrementAndGet(LatencyHistogram.bucketOf(call.totalNanos()));
+      row.count(LatencyHistogram.bucketOf(call.totalNanos()));
       if (call.error()) {
         row.errors.increment();
       }
@@ -99,11 +174,10 @@ final class MinuteTable {
     List<RollupRow> out = new ArrayList<>(rows.size());
     rows.forEach(
         (k, r) -> {
-          long[] histogram = new long[LatencyHistogram.BUCKETS];
+          long[] histogram = r.histogram();
           long calls = 0;
-          for (int i = 0; i < histogram.length; i++) {
-            histogram[i] = r.histogram.get(i);
-            calls += histogram[i];
+          for (long c : histogram) {
+            calls += c;
           }
           out.add(
               new RollupRow(

@@ -185,6 +185,57 @@ class CallAggregatorTest {
     assertThat(taken.size()).as("tables taken under the writers").isGreaterThan(4);
   }
 
+  /**
+   * Threads counting the same row while its calls move from one latency bucket to several: every
+   * call lands in its own bucket exactly once, however the threads interleave with the row
+   * spreading out into a full histogram.
+   */
+  @Test
+  void oneRowCountedByManyThreadsKeepsEveryBucketExact() throws Exception {
+    CallAggregator agg = new CallAggregator(1000);
+    long[] latencies = {2_000_000, 40_000_000, 700_000_000};
+    int threads = 4;
+    int perThread = 50_000;
+    for (int round = 0; round < 20; round++) {
+      Instant minute = T0.plusSeconds(60L * round);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Thread> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        Thread w =
+            new Thread(
+                () -> {
+                  try {
+                    start.await();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  for (int i = 0; i < perThread; i++) {
+                    // each thread starts in its own bucket, so the row spreads under contention
+                    long nanos = latencies[(first + i) % latencies.length];
+                    agg.add(call(minute, "orders", "gold", "a", 200, null, nanos / 1_000_000));
+                  }
+                });
+        w.start();
+        writers.add(w);
+      }
+      start.countDown();
+      for (Thread w : writers) {
+        w.join();
+      }
+      List<CallAggregator.Sealed> taken = agg.takeAll();
+      RollupRow row = taken.get(0).rows().get(0);
+      long[] expected = new long[LatencyHistogram.BUCKETS];
+      for (int t = 0; t < threads; t++) {
+        for (int i = 0; i < perThread; i++) {
+          expected[LatencyHistogram.bucketOf(latencies[(t + i) % latencies.length])]++;
+        }
+      }
+      assertThat(row.histogram()).as("round " + round).containsExactly(expected);
+      assertThat(row.calls()).isEqualTo((long) threads * perThread);
+    }
+  }
+
   static List<String> summary(List<RollupRow> rows) {
     return rows.stream()
         .map(
