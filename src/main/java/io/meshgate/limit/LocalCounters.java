@@ -110,7 +110,11 @@ public final class LocalCounters {
         }
         latest = index;
       } else if (!holds(index)) {
-        return; // older than the window the ring spans: it can no longer be counted
+        // Older than the ring spans, which a subscription's forward-moving time only produces
+        // when the window's bucket length changed under the same id (ids carry the length, so
+        // it does not happen): start afresh rather than never counting again.
+        Arrays.fill(counts, 0);
+        latest = index;
       }
       counts[slot(index)]++;
     }
@@ -135,8 +139,15 @@ public final class LocalCounters {
     long latestMs = Long.MIN_VALUE;
 
     Ring window(String id, int size) {
-      for (Ring r : windows) {
+      for (int i = 0; i < windows.length; i++) {
+        Ring r = windows[i];
         if (r.id.equals(id)) {
+          if (r.counts.length != size) {
+            // Window ids carry their length, so this does not happen; if it did, a ring of the
+            // old size would count buckets of another length (and, with longer buckets, none).
+            windows[i] = new Ring(id, size);
+            return windows[i];
+          }
           return r;
         }
       }

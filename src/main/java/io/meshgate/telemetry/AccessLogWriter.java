@@ -56,13 +56,16 @@ final class AccessLogWriter implements AutoCloseable {
    */
   private final ByteArrayOutputStream lineBytes = new ByteArrayOutputStream(1024);
 
-  private final Writer lineChars =
-      new FilterWriter(new OutputStreamWriter(lineBytes, StandardCharsets.UTF_8)) {
-        @Override
-        public void close() throws IOException {
-          flush(); // the formatter closes what it wrote to; the encoder lives on
-        }
-      };
+  private Writer lineChars = newLineChars();
+
+  private Writer newLineChars() {
+    return new FilterWriter(new OutputStreamWriter(lineBytes, StandardCharsets.UTF_8)) {
+      @Override
+      public void close() throws IOException {
+        flush(); // the formatter closes what it wrote to; the encoder lives on
+      }
+    };
+  }
 
   /** Writes one call's line, without its newline, to a writer. */
   @FunctionalInterface
@@ -159,8 +162,14 @@ final class AccessLogWriter implements AutoCloseable {
   private void write(List<CallRecord> calls) throws IOException {
     for (CallRecord call : calls) {
       lineBytes.reset();
-      format.write(call, lineChars);
-      lineChars.flush();
+      try {
+        format.write(call, lineChars);
+        lineChars.flush();
+      } catch (IOException | RuntimeException e) {
+        // What the encoder still holds of the broken line must not open the next one.
+        lineChars = newLineChars();
+        throw e;
+      }
       int length = lineBytes.size();
       if (file != null
           && maxFileBytes > 0

@@ -61,9 +61,10 @@ public class TokenService {
   /** RFC 8705 confirmation: the client certificate the app authenticated with. */
   public static final String CLAIM_CNF = "cnf";
 
-  /** Default of {@code meshgate.token.max-ttl}. */
+  /** The prefix of the upstream request's {@code Authorization} value (RFC 6750). */
   private static final String BEARER = "Bearer ";
 
+  /** Default of {@code meshgate.token.max-ttl}. */
   public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(5);
 
   /** A cap shorter than this would make a token expire while the mesh is still routing it. */

@@ -160,6 +160,33 @@ class CountersTest {
     }
   }
 
+  /**
+   * Window ids carry their length, so one id never comes with two; if it did, the local counters
+   * start that window afresh instead of never counting again (Redis, which keys buckets by their
+   * index, would count the old calls too: stricter, never looser).
+   */
+  @org.junit.jupiter.api.Test
+  void aLocalWindowIdSeenWithAnotherLengthStillCounts() throws Exception {
+    Store store = store("local");
+    long now = 1_790_000_000_000L;
+    LimitCheck.WindowCheck second = new LimitCheck.WindowCheck("rate", "w", 3, 1_000);
+    LimitCheck.WindowCheck hour = new LimitCheck.WindowCheck("rate", "w", 3, 3_600_000);
+    assertThat(store.decide(check(second, now), true).admitted()).isTrue();
+    for (int i = 1; i <= 3; i++) {
+      assertThat(store.decide(check(hour, now + i), true).admitted()).as("call " + i).isTrue();
+    }
+    assertThat(store.decide(check(hour, now + 4), true).admitted()).isFalse();
+    // and back to the short buckets: counted again from there
+    for (int i = 1; i <= 3; i++) {
+      assertThat(store.decide(check(second, now + 10 + i), true).admitted()).isTrue();
+    }
+    assertThat(store.decide(check(second, now + 20), true).admitted()).isFalse();
+  }
+
+  private LimitCheck check(LimitCheck.WindowCheck window, long nowMs) {
+    return new LimitCheck(subscription, List.of(window), null, nowMs);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"local", "redis"})
   void refusedCallsAreNotCounted(String kind) throws Exception {

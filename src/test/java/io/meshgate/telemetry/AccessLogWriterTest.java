@@ -81,6 +81,32 @@ class AccessLogWriterTest {
   }
 
   @Test
+  void aLineWhoseFormattingFailedLeavesNothingInFrontOfTheNext() throws IOException {
+    Path file = dir.resolve("access.log");
+    String good = AccessLog.line(call("after"));
+    AccessLogWriter.LineFormat format =
+        (c, out) -> {
+          if (c.requestId().equals("broken")) {
+            try {
+              out.write("x".repeat(10_000)); // more than the encoder's own buffer holds
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            throw new IllegalStateException("formatter failed half-way");
+          }
+          AccessLog.write(c, out);
+        };
+    try (AccessLogWriter w = new AccessLogWriter(file, 0, 10, 100, format)) {
+      w.offer(call("broken"));
+      w.drain();
+      w.offer(call("after"));
+      w.drain();
+      assertThat(w.dropped()).isEqualTo(1);
+    }
+    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).containsExactly(good);
+  }
+
+  @Test
   void aRestartAppendsToTheExistingFile() throws IOException {
     Path file = dir.resolve("access.log");
     Files.writeString(file, "{\"earlier\":true}\n");
