@@ -207,42 +207,18 @@ public class TokenService {
       EndUser endUser,
       Set<String> tokenScopes,
       long catalogGeneration) {
-    return tokenFor(app, api, plan, audience, endUser, null, tokenScopes, catalogGeneration);
-  }
-
-  /**
-   * As above, for an app that authenticated with a client certificate: the token carries {@code
-   * cnf} with the certificate's {@code x5t#S256} (RFC 8705), so the mesh sees the binding, and is
-   * cached per certificate (an app may hold two during a rotation).
-   *
-   * @param certificateThumbprint base64url SHA-256 of the certificate, or null
-   */
-  public String tokenFor(
-      AppSnapshot app,
-      ApiSnapshot api,
-      PlanSnapshot plan,
-      String audience,
-      EndUser endUser,
-      String certificateThumbprint,
-      Set<String> tokenScopes,
-      long catalogGeneration) {
-    return authorizationFor(
-            app,
-            api,
-            plan,
-            audience,
-            endUser,
-            certificateThumbprint,
-            tokenScopes,
-            catalogGeneration)
+    return authorizationFor(app, api, plan, audience, endUser, null, tokenScopes, catalogGeneration)
         .substring(BEARER.length());
   }
 
   /**
-   * The same token as {@link #tokenFor(AppSnapshot, ApiSnapshot, PlanSnapshot, String, EndUser,
-   * String, Set, long)}, as the upstream request's {@code Authorization} value ({@code Bearer
-   * <token>}). The cache keeps tokens in this form, so a call that finds its token cached allocates
-   * no header value of its own (before: a new ~0.5 KiB string per call).
+   * The token for this call as the upstream request's {@code Authorization} value ({@code Bearer
+   * <token>}); for an app that authenticated with a client certificate the token carries {@code
+   * cnf} with the certificate's {@code x5t#S256} (RFC 8705), so the mesh sees the binding, and is
+   * cached per certificate (an app may hold two during a rotation). The cache keeps tokens in this
+   * form, so a call that finds its token cached allocates no header value of its own.
+   *
+   * @param certificateThumbprint base64url SHA-256 of the certificate, or null
    */
   public String authorizationFor(
       AppSnapshot app,

@@ -134,25 +134,17 @@ class CallAggregatorTest {
     int perThread = 200_000;
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean done = new AtomicBoolean();
-    List<Thread> writers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      String app = "app" + t;
-      Thread w =
-          new Thread(
-              () -> {
-                try {
-                  start.await();
-                } catch (InterruptedException e) {
-                  return;
-                }
-                for (int i = 0; i < perThread; i++) {
-                  // four minutes, so that tables of ended minutes are sealed under the writers
-                  agg.add(ok(T0.plusSeconds((i % 4) * 60L), "gold", app));
-                }
-              });
-      w.start();
-      writers.add(w);
-    }
+    List<Thread> writers =
+        writers(
+            threads,
+            start,
+            t -> {
+              String app = "app" + t;
+              for (int i = 0; i < perThread; i++) {
+                // four minutes, so that tables of ended minutes are sealed under the writers
+                agg.add(ok(T0.plusSeconds((i % 4) * 60L), "gold", app));
+              }
+            });
     List<CallAggregator.Sealed> taken = new ArrayList<>();
     Thread flusher =
         new Thread(
@@ -199,26 +191,17 @@ class CallAggregatorTest {
     for (int round = 0; round < 20; round++) {
       Instant minute = T0.plusSeconds(60L * round);
       CountDownLatch start = new CountDownLatch(1);
-      List<Thread> writers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = t;
-        Thread w =
-            new Thread(
-                () -> {
-                  try {
-                    start.await();
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  for (int i = 0; i < perThread; i++) {
-                    // each thread starts in its own bucket, so the row spreads under contention
-                    long nanos = latencies[(first + i) % latencies.length];
-                    agg.add(call(minute, "orders", "gold", "a", 200, null, nanos / 1_000_000));
-                  }
-                });
-        w.start();
-        writers.add(w);
-      }
+      List<Thread> writers =
+          writers(
+              threads,
+              start,
+              t -> {
+                for (int i = 0; i < perThread; i++) {
+                  // each thread starts in its own bucket, so the row spreads under contention
+                  long nanos = latencies[(t + i) % latencies.length];
+                  agg.add(call(minute, "orders", "gold", "a", 200, null, nanos / 1_000_000));
+                }
+              });
       start.countDown();
       for (Thread w : writers) {
         w.join();
@@ -234,6 +217,28 @@ class CallAggregatorTest {
       assertThat(row.histogram()).as("round " + round).containsExactly(expected);
       assertThat(row.calls()).isEqualTo((long) threads * perThread);
     }
+  }
+
+  /** Starts {@code threads} threads that wait for {@code start}, then run {@code work(index)}. */
+  private static List<Thread> writers(
+      int threads, CountDownLatch start, java.util.function.IntConsumer work) {
+    List<Thread> writers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int index = t;
+      Thread w =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                work.accept(index);
+              });
+      w.start();
+      writers.add(w);
+    }
+    return writers;
   }
 
   static List<String> summary(List<RollupRow> rows) {
