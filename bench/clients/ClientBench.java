@@ -59,7 +59,11 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.impl.bootstrap.HttpRequester;
+import org.apache.hc.core5.http.impl.bootstrap.RequesterBootstrap;
+import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.util.TimeValue;
@@ -190,6 +194,66 @@ public class ClientBench {
   }
 
   // ---------------------------------------------------------------- java.net.HttpURLConnection
+  // ------------------------------------------- core5: httpcore5's classic requester, no exec chain
+  /**
+   * Apache HttpCore 5's own classic requester (the transport under HttpClient 5, without the
+   * client's exec chain: no route planning, retry, protocol or connect exec, no per-call context
+   * of the client). Same pool policy and limits as apache5; no stale-connection check or retry.
+   */
+  static final class Core5 implements Client {
+    final HttpRequester requester;
+    final HttpHost host;
+
+    Core5(int port) {
+      host = new HttpHost("http", "127.0.0.1", port);
+      requester =
+          RequesterBootstrap.bootstrap()
+              .setSocketConfig(
+                  SocketConfig.custom()
+                      .setSoTimeout(Timeout.ofMilliseconds(READ_TIMEOUT_MS))
+                      .setTcpNoDelay(true)
+                      .build())
+              .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+              .setPoolReusePolicy(PoolReusePolicy.LIFO)
+              .setMaxTotal(MAX_CONNECTIONS)
+              .setDefaultMaxPerRoute(MAX_CONNECTIONS)
+              .setTimeToLive(Timeout.ofMinutes(5))
+              .create();
+    }
+
+    @Override
+    public void exchange(String method, String target, String[] headers, byte[] body, Result out, boolean capture)
+        throws Exception {
+      BasicClassicHttpRequest request = new BasicClassicHttpRequest(method, host, target);
+      for (int i = 0; i < headers.length; i += 2) {
+        request.addHeader(headers[i], headers[i + 1]);
+      }
+      if (body != null) {
+        request.setEntity(new InputStreamEntity(new ByteArrayInputStream(body), body.length, null));
+      }
+      ClassicHttpResponse response =
+          requester.execute(host, request, Timeout.ofMilliseconds(CONNECT_TIMEOUT_MS), HttpCoreContext.create());
+      try {
+        out.status = response.getCode();
+        long chars = 0;
+        for (Header h : response.getHeaders()) {
+          chars += h.getName().length() + h.getValue().length();
+          if (capture) out.headers.put(h.getName().toLowerCase(), h.getValue());
+        }
+        out.headerChars = chars;
+        HttpEntity entity = response.getEntity();
+        out.bodyLength = entity == null ? 0 : drain(entity.getContent(), capture ? out.body : null);
+      } finally {
+        response.close();
+      }
+    }
+
+    @Override
+    public void close() {
+      requester.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
+    }
+  }
+
   static final class UrlConnection implements Client {
     final int port;
 
@@ -374,6 +438,7 @@ public class ClientBench {
         yield new UrlConnection(port);
       }
       case "jdkhttp" -> new JdkHttp(port);
+      case "core5" -> new Core5(port);
       default -> throw new IllegalArgumentException("unknown client " + name);
     };
   }
