@@ -136,7 +136,8 @@ wait_200 "http://127.0.0.1:$UPSTREAM_PORT/1k" >/dev/null
 # wrk saturation run: prints "rps p50_ms p99_ms requests non2xx"
 wrk_run() { # url seconds connections [lua]
   local url="$1" secs="$2" conns="$3" lua="${4:-}" out
-  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url")
+  # A target that stopped answering (wrk exits non-zero) gives empty figures, not the end of the run.
+  out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" 2>&1) || true
   local rps p50 p99 reqs errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -171,7 +172,8 @@ to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.00s) -> ms
 rate_run() { # url rate seconds
   local url="$1" rate="$2" secs="$3" clients=10 logf="$work/h2load.log"
   rm -f "$logf"
-  h2load --h1 -c "$clients" --rps $(( rate / clients )) -D "$secs" -H "X-API-Key: bench-key-1" --log-file="$logf" "$url" >/dev/null 2>&1
+  h2load --h1 -c "$clients" --rps $(( rate / clients )) -D "$secs" -H "X-API-Key: bench-key-1" --log-file="$logf" "$url" >/dev/null 2>&1 || true
+  [ -f "$logf" ] || : > "$logf"
   awk -F'\t' '$2 == 200 {print $3}' "$logf" | sort -n | awk '
     { a[NR] = $1 } END {
       if (NR == 0) { print "- - -"; exit }
@@ -189,7 +191,7 @@ warm_up() { # name url t0-ns
   slices=()
   log "$name: warm-up ${WARMUP}s in ${slice}s slices"
   while [ "$elapsed" -lt "$WARMUP" ]; do
-    rps_slice=$(wrk -t2 -c"$CONNECTIONS" -d"${slice}s" ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" | awk '/Requests\/sec/ {print $2}')
+    rps_slice=$(wrk -t2 -c"$CONNECTIONS" -d"${slice}s" ${lua:+-s "$lua"} -H "X-API-Key: bench-key-1" "$url" 2>/dev/null | awk '/Requests\/sec/ {print $2}') || rps_slice=0
     at=$(( ($(date +%s%N) - t0) / 1000000 ))
     slices+=("$at:${rps_slice:-0}")
     elapsed=$(( elapsed + slice ))
@@ -559,9 +561,14 @@ for target in $TARGETS; do
         # What the active apps hold: live heap after the walk minus before it, per active key.
         live_histogram "$mg_pid" "$work/histogram-after-walk.txt"
         KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
+        if ! kill -0 "$mg_pid" 2>/dev/null; then
+          # The replica exits on an OutOfMemoryError (jvm.options), which it reports on its console.
+          SCALE_FAILED="all $ACTIVE keys walked, then the server exited during the warm-up or the runs under load ($(cat "$srv"/logs/console.log "$srv"/logs/messages.log 2>/dev/null | grep -c 'OutOfMemoryError' || true) OutOfMemoryError lines in its logs; last heap in its GC log: $(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$srv/gc.log" 2>/dev/null | tail -1))"
+          log "meshgate-scale: $SCALE_FAILED"
+        fi
       fi
       COLD[meshgate-scale]="–"
-      "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
+      "$wlp/bin/server" stop bench-meshgate >/dev/null || true ;;
     meshgate-edit)
       mg_prepare "$APPS" h2 two-plans
       start=$(date +%s%N)
