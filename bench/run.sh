@@ -143,7 +143,7 @@ wrk_run() { # url seconds connections [lua]
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out"); errors=${errors:-0}
   p50=$(awk '$1=="50%" {print $2}' <<<"$out"); p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99") $reqs $errors"
+  echo "${rps:-–} $(to_ms "$p50") $(to_ms "$p99") ${reqs:-0} $errors"
 }
 # From a GC log written with -Xlog:gc:...:timemillis: the bytes allocated per request between the
 # first and the last collection inside [from-ms, to-ms] (what each collection found in the heap
@@ -165,8 +165,8 @@ gc_window() { # gc.log from-ms to-ms req/s
           printf "%.1f KiB per request; %d collections, pauses mean %.1f ms, max %.1f ms\n",
             alloc * 1024 / (rps * (lastts - first) / 1000), n, total / n, max }' "$1"
 }
-to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.00s) -> ms
-  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 2.00s) -> ms; "–" when wrk gave none
+  awk -v v="$1" 'BEGIN { if (v == "") { printf "–"; exit } n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
 # h2load fixed-rate run: prints "p50_ms p99_ms p999_ms"
 rate_run() { # url rate seconds
@@ -216,7 +216,7 @@ measure() { # name url t0-ns pid... (t0: when the process was started)
   # Time to 90 % of peak: the end of the first warm-up slice at or above 90 % of the best rate seen.
   T90[$name]=$(printf '%s\n' "${slices[@]}" | awk -F: -v sat="$rps" '
     { t[NR] = $1; r[NR] = $2; if ($2 > peak) peak = $2 }
-    END { if (sat > peak) peak = sat
+    END { if (sat + 0 > peak) peak = sat + 0
           for (i = 1; i <= NR; i++) if (r[i] >= 0.9 * peak) { printf "%.0f", t[i] / 1000; exit }
           printf "> %.0f", t[NR] / 1000 }')
   CPU[$name]=$(awk -v d=$(( after - before )) -v t="$TICK" -v n="${reqs:-0}" 'BEGIN { if (n + 0 > 0) printf "%.1f", d / t * 1e6 / n; else print "– (no answers)" }')
@@ -547,7 +547,7 @@ for target in $TARGETS; do
       walk_start=$(date +%s) offset=0 SCALE_FAILED=""
       while [ "$offset" -lt "$ACTIVE" ]; do
         done_now=$(WALK=1 OFFSET=$offset KEYS="$ACTIVE" wrk -t2 -c"$CONNECTIONS" -d5s -s "$here/conf/keys.lua" \
-          "http://127.0.0.1:$MG_PORT/bench/1k" | awk '/requests in/ {print $1}')
+          "http://127.0.0.1:$MG_PORT/bench/1k" 2>/dev/null | awk '/requests in/ {print $1}') || done_now=0
         offset=$(( offset + ${done_now:-0} ))
         printf '\r  walked %d of %d keys, %ds' "$(( offset < ACTIVE ? offset : ACTIVE ))" "$ACTIVE" $(( $(date +%s) - walk_start )) >&2
         if [ "${done_now:-0}" -le 0 ]; then
@@ -559,11 +559,11 @@ for target in $TARGETS; do
       echo >&2
       if [ -z "$SCALE_FAILED" ]; then
         # What the active apps hold: live heap after the walk minus before it, per active key.
-        live_histogram "$mg_pid" "$work/histogram-after-walk.txt"
+        live_histogram "$mg_pid" "$work/histogram-after-walk.txt" || true
         KEYS="$ACTIVE" measure meshgate-scale "http://127.0.0.1:$MG_PORT/bench/1k" "$(date +%s%N)" "$mg_pid"
         if ! kill -0 "$mg_pid" 2>/dev/null; then
           # The replica exits on an OutOfMemoryError (jvm.options), which it reports on its console.
-          SCALE_FAILED="all $ACTIVE keys walked, then the server exited during the warm-up or the runs under load ($(cat "$srv"/logs/console.log "$srv"/logs/messages.log 2>/dev/null | grep -c 'OutOfMemoryError' || true) OutOfMemoryError lines in its logs; last heap in its GC log: $(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$srv/gc.log" 2>/dev/null | tail -1))"
+          SCALE_FAILED="all $ACTIVE keys walked, then the server exited during the warm-up or the runs under load ($(cat "$srv"/logs/console.log "$srv"/logs/messages.log 2>/dev/null | grep -c 'OutOfMemoryError' || true) OutOfMemoryError lines in its logs; last heap in its GC log: $(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$srv/gc.log" 2>/dev/null | tail -1 || true))"
           log "meshgate-scale: $SCALE_FAILED"
         fi
       fi
@@ -583,7 +583,7 @@ for target in $TARGETS; do
 done
 
 # 4. The table.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "") print "–"; else printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a + 0 == 0) print "–"; else printf "%.2f", a / b }'; }
 added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"; else printf "%.2f", a - b }'; }
 {
   echo "# meshgate benchmark $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -598,13 +598,13 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   for rate in $RATES; do hdr="$hdr p50/p99/p99.9 ms @ $rate/s | added p50/p99 @ $rate/s |"; sep="$sep---|---|"; done
   echo "$hdr"; echo "$sep"
   row="| direct (upstream) | | | | | | | | | | |"
-  for rate in $RATES; do read -r a b c <<<"${LAT[direct@$rate]}"; row="$row $a / $b / $c | |"; done
+  for rate in $RATES; do read -r a b c <<<"${LAT[direct@$rate]:-- - -}"; row="$row $a / $b / $c | |"; done
   echo "$row"
   for t in $TARGETS; do
     [ "$t" = meshgate-edit ] && continue # its own section, below
-    row="| $t | ${RPS[$t]} | $(ratio "${RPS[$t]}" "${RPS[nginx]:-}") | $(ratio "${RPS[$t]}" "${RPS[scg]:-}") | ${CPU[$t]} | ${P50[$t]} | ${P99[$t]} | ${ERR[$t]} | ${RSS[$t]} | ${COLD[$t]} | ${T90[$t]} |"
+    row="| $t | ${RPS[$t]:-–} | $(ratio "${RPS[$t]:-}" "${RPS[nginx]:-}") | $(ratio "${RPS[$t]:-}" "${RPS[scg]:-}") | ${CPU[$t]:-–} | ${P50[$t]:-–} | ${P99[$t]:-–} | ${ERR[$t]:-–} | ${RSS[$t]:-–} | ${COLD[$t]:-–} | ${T90[$t]:-–} |"
     for rate in $RATES; do
-      read -r a b c <<<"${LAT[$t@$rate]}"; read -r da db _ <<<"${LAT[direct@$rate]}"
+      read -r a b c <<<"${LAT[$t@$rate]:-- - -}"; read -r da db _ <<<"${LAT[direct@$rate]:-- - -}"
       row="$row $a / $b / $c | $(added "$a" "$da") / $(added "$b" "$db") |"
     done
     echo "$row"

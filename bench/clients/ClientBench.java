@@ -193,12 +193,13 @@ public class ClientBench {
     }
   }
 
-  // ---------------------------------------------------------------- java.net.HttpURLConnection
   // ------------------------------------------- core5: httpcore5's classic requester, no exec chain
   /**
    * Apache HttpCore 5's own classic requester (the transport under HttpClient 5, without the
    * client's exec chain: no route planning, retry, protocol or connect exec, no per-call context
-   * of the client). Same pool policy and limits as apache5; no stale-connection check or retry.
+   * of the client). Same pool policy and size as apache5; no stale-connection check or retry. It
+   * connects with the socket (read) timeout, CONNECT_TIMEOUT_MS only bounds the wait for a pooled
+   * connection, and its default processor adds {@code Expect: 100-continue} to requests with a body.
    */
   static final class Core5 implements Client {
     final HttpRequester requester;
@@ -254,6 +255,7 @@ public class ClientBench {
     }
   }
 
+  // ---------------------------------------------------------------- java.net.HttpURLConnection
   static final class UrlConnection implements Client {
     final int port;
 

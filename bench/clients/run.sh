@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Outbound-client benchmark: apache5 (as UpstreamClient), core5 (HttpCore 5's requester), urlconnection, jdkhttp against a local nginx.
 # Usage: bench/clients/run.sh [ClientBench options...]   e.g.  bench/clients/run.sh --threads 64
-# Env:   CLIENTS   clients to run, each in a fresh JVM (default: "apache5 urlconnection urlconnection-maxconn jdkhttp")
+# Env:   CLIENTS   clients to run, each in a fresh JVM (default: "apache5 urlconnection urlconnection-maxconn jdkhttp";
+#                  also core5)
 #        PORT      nginx port (default 18080)     JAVA_OPTS  JVM flags, identical for every client
 #        STOP_NGINX=1  stop the nginx this script started when done
 set -euo pipefail
