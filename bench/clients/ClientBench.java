@@ -95,6 +95,23 @@ public class ClientBench {
     default void close() throws Exception {}
   }
 
+  /** Status, header size and body of an HttpCore 5 response (apache5 and core5), then closes it. */
+  static void readAndClose(ClassicHttpResponse response, Result out, boolean capture) throws IOException {
+    try {
+      out.status = response.getCode();
+      long chars = 0;
+      for (Header h : response.getHeaders()) {
+        chars += h.getName().length() + h.getValue().length();
+        if (capture) out.headers.put(h.getName().toLowerCase(), h.getValue());
+      }
+      out.headerChars = chars;
+      HttpEntity entity = response.getEntity();
+      out.bodyLength = entity == null ? 0 : drain(entity.getContent(), capture ? out.body : null);
+    } finally {
+      response.close();
+    }
+  }
+
   // ---------------------------------------------------------------- apache5 (as UpstreamClient)
   static final class Apache5 implements Client {
     static final Set<String> RETRYABLE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
@@ -149,19 +166,7 @@ public class ClientBench {
       }
       HttpClientContext context = HttpClientContext.create();
       ClassicHttpResponse response = client.executeOpen(host, request, context);
-      try {
-        out.status = response.getCode();
-        long chars = 0;
-        for (Header h : response.getHeaders()) {
-          chars += h.getName().length() + h.getValue().length();
-          if (capture) out.headers.put(h.getName().toLowerCase(), h.getValue());
-        }
-        out.headerChars = chars;
-        HttpEntity entity = response.getEntity();
-        out.bodyLength = entity == null ? 0 : drain(entity.getContent(), capture ? out.body : null);
-      } finally {
-        response.close();
-      }
+      readAndClose(response, out, capture);
     }
 
     @Override
@@ -234,19 +239,7 @@ public class ClientBench {
       }
       ClassicHttpResponse response =
           requester.execute(host, request, Timeout.ofMilliseconds(CONNECT_TIMEOUT_MS), HttpCoreContext.create());
-      try {
-        out.status = response.getCode();
-        long chars = 0;
-        for (Header h : response.getHeaders()) {
-          chars += h.getName().length() + h.getValue().length();
-          if (capture) out.headers.put(h.getName().toLowerCase(), h.getValue());
-        }
-        out.headerChars = chars;
-        HttpEntity entity = response.getEntity();
-        out.bodyLength = entity == null ? 0 : drain(entity.getContent(), capture ? out.body : null);
-      } finally {
-        response.close();
-      }
+      readAndClose(response, out, capture);
     }
 
     @Override
