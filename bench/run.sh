@@ -225,6 +225,7 @@ measure() { # name url t0-ns pid... (t0: when the process was started)
     LAT[$name@$rate]=$(rate_run "$url" "$rate" "$DURATION")
   done
   RSS[$name]=$(( $(rss_peak_kib "${pids[@]}") / 1024 ))
+  [ "${RSS[$name]}" -gt 0 ] || RSS[$name]="– (process gone)"
 }
 
 # meshgate's server folder: a copy of the built one, its catalog, its database.
