@@ -1,13 +1,11 @@
 package io.meshgate.analytics;
 
 import io.meshgate.telemetry.CallRecord;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  * entered}), checks the seal, adds, and counts itself out ({@code left}); the flusher sets the seal
  * and waits until every writer that got in has left. A writer that finds the table sealed adds
  * nothing and goes to a new table of the same minute (a late call), so no call is lost or counted
- * twice, and the sealed rows never change again.
+ * twice, and the sealed rows never change again. Each row's counts are guarded by the row's own
+ * lock (see {@link Row}).
  */
 final class MinuteTable {
   private static final long QUIESCE_NANOS = 5_000_000_000L;
@@ -37,85 +36,44 @@ final class MinuteTable {
   private record Key(String api, String plan, String app, int status) {}
 
   /**
-   * One row's counts. Most rows of a large catalog see one latency bucket in their minute (an app
-   * that called once or twice), so a row starts with that bucket and its count packed in one {@code
-   * long} and spreads out into a full histogram only when a call lands in a second bucket: about
-   * 260 bytes less per such row, of which a minute holds one per active app.
+   * One row's counts. A minute of a large catalog holds one row per active app, and most apps'
+   * calls land in a few of the 60 latency buckets, so a row keeps only the buckets it has seen
+   * ({@link BucketCounts}' packed cells, in the order first hit): 56 bytes for a row with one
+   * bucket and 80 with four, where a lock-free array of all 60 counts alone takes 272. The lock is a row's own, held for a few instructions; two request threads
+   * meet on it only when the same app, API and status are answered at the same instant.
    */
   private static final class Row {
-    private static final VarHandle SINGLE;
-    private static final VarHandle SPREAD;
-
-    static {
-      try {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        SINGLE = lookup.findVarHandle(Row.class, "single", long.class);
-        SPREAD = lookup.findVarHandle(Row.class, "spread", AtomicIntegerArray.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    /** {@code single} once its count has moved into {@code spread}. */
-    private static final long MOVED = -1L;
-
-    private static final int COUNT_BITS = 48;
-
     final String appName;
-    final LongAdder errors = new LongAdder();
-
-    /** 0 (no call yet), bucket << 48 | count while every call fell in one bucket, or MOVED. */
-    private volatile long single;
-
-    /** The full histogram, once a second bucket was hit; set before {@code single} is MOVED. */
-    private volatile AtomicIntegerArray spread;
+    private long errors;
+    private long[] cells = new long[1];
+    private int size;
 
     Row(String appName) {
       this.appName = appName;
     }
 
-    void count(int bucket) {
-      while (true) {
-        AtomicIntegerArray histogram = spread;
-        if (histogram != null) {
-          histogram.incrementAndGet(bucket);
+    synchronized void count(int bucket, boolean error) {
+      if (error) {
+        errors++;
+      }
+      for (int i = 0; i < size; i++) {
+        if (BucketCounts.bucketOf(cells[i]) == bucket) {
+          cells[i]++;
           return;
         }
-        long s = single;
-        if (s == MOVED) {
-          continue; // spread is visible now: it was set first
-        }
-        if (s == 0 || s >>> COUNT_BITS == bucket) {
-          long next = s == 0 ? ((long) bucket << COUNT_BITS) | 1 : s + 1;
-          if (SINGLE.compareAndSet(this, s, next)) {
-            return;
-          }
-          continue;
-        }
-        AtomicIntegerArray created = new AtomicIntegerArray(LatencyHistogram.BUCKETS);
-        if (SPREAD.compareAndSet(this, null, created)) {
-          // Calls that still find `single` after this add to `spread` instead (their CAS fails).
-          long moved = (long) SINGLE.getAndSet(this, MOVED);
-          created.addAndGet((int) (moved >>> COUNT_BITS), (int) (moved & ((1L << COUNT_BITS) - 1)));
-        }
       }
+      if (size == cells.length) {
+        cells = Arrays.copyOf(cells, Math.min(size * 2, LatencyHistogram.BUCKETS));
+      }
+      cells[size++] = BucketCounts.pack(bucket, 1);
     }
 
-    /** The counts per bucket; only once no writer is left (the table is sealed). */
-    long[] histogram() {
-      long[] out = new long[LatencyHistogram.BUCKETS];
-      AtomicIntegerArray histogram = spread;
-      if (histogram != null) {
-        for (int i = 0; i < out.length; i++) {
-          out[i] = histogram.get(i);
-        }
-      } else {
-        long s = single;
-        if (s != 0) {
-          out[(int) (s >>> COUNT_BITS)] = s & ((1L << COUNT_BITS) - 1);
-        }
-      }
-      return out;
+    synchronized long errors() {
+      return errors;
+    }
+
+    synchronized BucketCounts counts() {
+      return BucketCounts.ofCells(cells, size);
     }
   }
 
@@ -139,10 +97,7 @@ final class MinuteTable {
         String name = appName;
         row = rows.computeIfAbsent(key, k -> new Row(name));
       }
-      row.count(LatencyHistogram.bucketOf(call.totalNanos()));
-      if (call.error()) {
-        row.errors.increment();
-      }
+      row.count(LatencyHistogram.bucketOf(call.totalNanos()), call.error());
       return true;
     } finally {
       left.increment();
@@ -174,11 +129,7 @@ final class MinuteTable {
     List<RollupRow> out = new ArrayList<>(rows.size());
     rows.forEach(
         (k, r) -> {
-          long[] histogram = r.histogram();
-          long calls = 0;
-          for (long c : histogram) {
-            calls += c;
-          }
+          BucketCounts counts = r.counts();
           out.add(
               new RollupRow(
                   minute,
@@ -187,9 +138,9 @@ final class MinuteTable {
                   k.app(),
                   r.appName,
                   k.status(),
-                  calls,
-                  r.errors.sum(),
-                  histogram));
+                  counts.total(),
+                  r.errors(),
+                  counts));
         });
     return out;
   }

@@ -12,9 +12,9 @@ import java.time.Instant;
  * @param app the app's client id, {@value #NONE}, or {@value #OTHER} past the bound
  * @param appName the app's name as the first call of the minute saw it
  * @param status the HTTP status answered
- * @param calls how many calls (the sum of {@code histogram})
+ * @param calls how many calls (the sum of {@code counts})
  * @param errors how many of them were errors ({@link io.meshgate.telemetry.CallRecord#error()})
- * @param histogram calls per {@link LatencyHistogram} bucket of their total latency
+ * @param counts calls per {@link LatencyHistogram} bucket of their total latency
  */
 public record RollupRow(
     Instant minute,
@@ -25,10 +25,18 @@ public record RollupRow(
     int status,
     long calls,
     long errors,
-    long[] histogram) {
+    BucketCounts counts) {
   /** The API, plan or app of a call that had none (no API at the path, not authenticated). */
   public static final String NONE = "-";
 
   /** The app of calls past the bound of distinct rows per minute and replica. */
   public static final String OTHER = "other";
+
+  /**
+   * Calls per {@link LatencyHistogram} bucket, dense: a new array of {@value
+   * LatencyHistogram#BUCKETS}.
+   */
+  public long[] histogram() {
+    return counts.toArray();
+  }
 }

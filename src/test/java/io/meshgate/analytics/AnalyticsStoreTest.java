@@ -61,7 +61,15 @@ class AnalyticsStoreTest {
       histogram[LatencyHistogram.bucketOf(ms * 1_000_000)]++;
     }
     return new RollupRow(
-        minute, "orders", plan, app, app + "-name", status, millis.length, errors, histogram);
+        minute,
+        "orders",
+        plan,
+        app,
+        app + "-name",
+        status,
+        millis.length,
+        errors,
+        BucketCounts.of(histogram));
   }
 
   private static CallAggregator.Sealed minute(Instant minute, RollupRow... rows) {
@@ -91,6 +99,48 @@ class AnalyticsStoreTest {
                     .reduce((a, b) -> a + " " + b)
                     .orElseThrow())
         .toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void aMinuteOfMoreRowsThanOneJdbcBatchIsWrittenWhole(
+      String db, java.util.function.Supplier<DataSource> database) throws SQLException {
+    AnalyticsStore store = new AnalyticsStore(database.get());
+    int apps = 2 * AnalyticsStore.BATCH_ROWS + 1;
+    RollupRow[] first = new RollupRow[apps];
+    for (int i = 0; i < apps; i++) {
+      first[i] = row(T0, "gold", "app-" + i, 200, 0, 1, 2);
+    }
+    assertThat(store.write("replica-a", 0, minute(T0, first))).isTrue();
+    // Late calls of the same minute: every row exists now (updates), plus new apps (inserts),
+    // both more than one batch.
+    RollupRow[] late = new RollupRow[apps + AnalyticsStore.BATCH_ROWS + 7];
+    for (int i = 0; i < late.length; i++) {
+      late[i] = row(T0, "gold", "app-" + i, 200, 1, 40);
+    }
+    assertThat(store.write("replica-a", 1, minute(T0, late))).isTrue();
+
+    AnalyticsStore.Group all = store.query(query(List.of(Dimension.PLAN))).groups().get(0);
+    assertThat(all.calls()).isEqualTo(2L * apps + late.length);
+    assertThat(all.errors()).isEqualTo(late.length);
+    long[] h = all.histogram();
+    assertThat(h[LatencyHistogram.bucketOf(1_000_000)]).isEqualTo(apps);
+    assertThat(h[LatencyHistogram.bucketOf(2_000_000)]).isEqualTo(apps);
+    assertThat(h[LatencyHistogram.bucketOf(40_000_000)]).isEqualTo(late.length);
+    AnalyticsQuery lastApp =
+        new AnalyticsQuery(
+            T0,
+            T0.plusSeconds(3600),
+            List.of(Dimension.APP),
+            null,
+            null,
+            "app-" + (late.length - 1),
+            null,
+            null,
+            10);
+    assertThat(answer(store, lastApp))
+        .containsExactly(
+            "app-" + (late.length - 1) + " app-" + (late.length - 1) + "-name calls=1 errors=1");
   }
 
   @ParameterizedTest(name = "{0}")
