@@ -39,8 +39,9 @@ final class MinuteTable {
    * One row's counts. A minute of a large catalog holds one row per active app, and most apps'
    * calls land in a few of the 60 latency buckets, so a row keeps only the buckets it has seen
    * ({@link BucketCounts}' packed cells, in the order first hit): 56 bytes for a row with one
-   * bucket and 80 with four, where a lock-free array of all 60 counts alone takes 272. The lock is a row's own, held for a few instructions; two request threads
-   * meet on it only when the same app, API and status are answered at the same instant.
+   * bucket and 80 with four, where a lock-free array of all 60 counts alone takes 272. The lock is
+   * a row's own, held for a few instructions; two request threads meet on it only when the same
+   * app, API and status are answered at the same instant.
    */
   private static final class Row {
     final String appName;
