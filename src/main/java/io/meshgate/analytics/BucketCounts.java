@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Calls per {@link LatencyHistogram} bucket, holding only the buckets that have calls: one {@code
  * long} each ({@code bucket << 48 | count}, buckets ascending). An app's minute seldom spreads over
  * more than a handful of the 60 buckets, so a sealed minute of 100,000 rows of three buckets each
- * holds about 6 MiB of counts here instead of 47 MiB as dense {@code long[60]} arrays, which
+ * holds about 5 MiB of counts here instead of 47 MiB as dense {@code long[60]} arrays, which
  * matters while minutes wait for the database. Immutable.
  */
 public final class BucketCounts {

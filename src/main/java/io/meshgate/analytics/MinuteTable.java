@@ -9,13 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One minute's counts on this replica, written by request threads without locks until a flush seals
- * it. Sealing is a handshake without a lock on the hot path: a writer counts itself in ({@code
- * entered}), checks the seal, adds, and counts itself out ({@code left}); the flusher sets the seal
- * and waits until every writer that got in has left. A writer that finds the table sealed adds
- * nothing and goes to a new table of the same minute (a late call), so no call is lost or counted
- * twice, and the sealed rows never change again. Each row's counts are guarded by the row's own
- * lock (see {@link Row}).
+ * One minute's counts on this replica, written by request threads until a flush seals it. Sealing
+ * is a handshake that takes no table-wide lock: a writer counts itself in ({@code entered}), checks
+ * the seal, adds, and counts itself out ({@code left}); the flusher sets the seal and waits until
+ * every writer that got in has left. A writer that finds the table sealed adds nothing and goes to
+ * a new table of the same minute (a late call), so no call is lost or counted twice, and the sealed
+ * rows never change again. Each row's counts are guarded by the row's own lock (see {@link Row}).
  */
 final class MinuteTable {
   private static final long QUIESCE_NANOS = 5_000_000_000L;
@@ -69,12 +68,19 @@ final class MinuteTable {
       cells[size++] = BucketCounts.pack(bucket, 1);
     }
 
-    synchronized long errors() {
-      return errors;
-    }
-
-    synchronized BucketCounts counts() {
-      return BucketCounts.ofCells(cells, size);
+    /** The row as sealed: its counts and errors read together. */
+    synchronized RollupRow sealed(Instant minute, Key key) {
+      BucketCounts counts = BucketCounts.ofCells(cells, size);
+      return new RollupRow(
+          minute,
+          key.api(),
+          key.plan(),
+          key.app(),
+          appName,
+          key.status(),
+          counts.total(),
+          errors,
+          counts);
     }
   }
 
@@ -128,21 +134,7 @@ final class MinuteTable {
     }
     Instant minute = Instant.ofEpochSecond(epochMinute * 60);
     List<RollupRow> out = new ArrayList<>(rows.size());
-    rows.forEach(
-        (k, r) -> {
-          BucketCounts counts = r.counts();
-          out.add(
-              new RollupRow(
-                  minute,
-                  k.api(),
-                  k.plan(),
-                  k.app(),
-                  r.appName,
-                  k.status(),
-                  counts.total(),
-                  r.errors(),
-                  counts));
-        });
+    rows.forEach((k, r) -> out.add(r.sealed(minute, k)));
     return out;
   }
 

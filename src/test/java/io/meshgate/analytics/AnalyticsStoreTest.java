@@ -120,7 +120,19 @@ class AnalyticsStoreTest {
     }
     assertThat(store.write("replica-a", 1, minute(T0, late))).isTrue();
 
+    // Exactly one batch's worth: nothing is left for a last, partial batch.
+    RollupRow[] next = new RollupRow[AnalyticsStore.BATCH_ROWS];
+    for (int i = 0; i < next.length; i++) {
+      next[i] = row(T1, "silver", "app-" + i, 200, 0, 3);
+    }
+    assertThat(store.write("replica-a", 2, minute(T1, next))).isTrue();
+    assertThat(answer(store, query(List.of(Dimension.MINUTE, Dimension.PLAN))))
+        .containsExactly(
+            T0 + " gold calls=" + (2L * apps + late.length) + " errors=" + late.length,
+            T1 + " silver calls=" + next.length + " errors=0");
+
     AnalyticsStore.Group all = store.query(query(List.of(Dimension.PLAN))).groups().get(0);
+    assertThat(all.plan()).isEqualTo("gold");
     assertThat(all.calls()).isEqualTo(2L * apps + late.length);
     assertThat(all.errors()).isEqualTo(late.length);
     long[] h = all.histogram();

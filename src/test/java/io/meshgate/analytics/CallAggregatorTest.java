@@ -179,8 +179,8 @@ class CallAggregatorTest {
 
   /**
    * Threads counting the same row while its calls move from one latency bucket to several: every
-   * call lands in its own bucket exactly once, however the threads interleave with the row
-   * spreading out into a full histogram.
+   * call lands in its own bucket exactly once, however the threads interleave with the row adding
+   * the cells of new buckets.
    */
   @Test
   void oneRowCountedByManyThreadsKeepsEveryBucketExact() throws Exception {
@@ -197,7 +197,7 @@ class CallAggregatorTest {
               start,
               t -> {
                 for (int i = 0; i < perThread; i++) {
-                  // each thread starts in its own bucket, so the row spreads under contention
+                  // each thread starts in its own bucket, so the row adds buckets under contention
                   long nanos = latencies[(t + i) % latencies.length];
                   agg.add(call(minute, "orders", "gold", "a", 200, null, nanos / 1_000_000));
                 }
