@@ -75,8 +75,8 @@ COPY --chown=1001:0 src/main/liberty/config/server.xml /config/
 # The datasource settings of each database kind, which server.xml includes by DB_KIND.
 COPY --chown=1001:0 src/main/liberty/config/datasource-h2.xml src/main/liberty/config/datasource-postgresql.xml /config/
 RUN features.sh
-# Heap and JVM flags (a heap that starts at 64 MiB and may grow to 384 MiB; replace the file to
-# size it differently).
+# Heap and JVM flags (a heap that starts at 64 MiB and may grow to 384 MiB; JVM_ARGS, which the
+# server script puts after this file's flags, sizes it differently: README, "Sizing the heap").
 COPY --chown=1001:0 src/main/liberty/config/jvm.options /config/
 
 # Shared libraries: ${server.config.dir} is /config in this image.

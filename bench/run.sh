@@ -16,7 +16,8 @@
 #   --rates        fixed request rates for the latency runs (default "1000 5000"; --quick "1000")
 #   --scale-apps N apps and subscriptions for the meshgate-scale target, bulk-loaded into
 #                  PostgreSQL (default 1000000)
-#   --active N     keys the scale run picks from at random (default 100000)
+#   --active N     keys the scale run picks from at random (default 100000); its heap is sized for
+#                  them by the README's rule (-Xmx576m for 100000; MESHGATE_JVM_OPTS overrides)
 #   meshgate-edit  target: the --apps apps split over two plans; after the warm-up, 1,000 req/s
 #                  (h2load, keys at random) for --duration seconds with, half-way, one admin edit
 #                  of one plan; reports the token signatures it caused (meshgate_token_signatures)
@@ -243,6 +244,9 @@ mg_prepare() { # apps-in-seed h2|postgres [one-plan|two-plans]
   "$wlp/bin/server" stop bench-meshgate >/dev/null 2>&1 || true
   rm -rf "$srv"; cp -r "$wlp/usr/servers/meshgate" "$srv"
   rm -rf "$srv/logs" "$srv/workarea" "$srv/data" "$srv/secrets"
+  # What a start of the build's own server leaves (its key store holds that server's password, not
+  # the one written below: admin tokens, mpJwt, then fail and the edit run with them).
+  rm -f "$srv/resources/security/key.p12" "$srv/resources/security/ltpa.keys"
   python3 - "$apps" "http://127.0.0.1:$UPSTREAM_PORT" "$catalog" > "$seed" <<'PY'
 import json, sys
 apps, upstream, catalog = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -295,9 +299,20 @@ PY
     psql -X -q -v ON_ERROR_STOP=1 -c "drop schema if exists meshgate_bench cascade" -c "create schema meshgate_bench" \
       -c "create extension if not exists pgcrypto"
   fi
+  # The scale run's heap (scale_heap_mib); MESHGATE_JVM_OPTS, appended after it, still wins.
+  [ -n "${MG_HEAP:-}" ] && echo "$MG_HEAP" >> "$srv/jvm.options"
   [ -n "${MESHGATE_JVM_OPTS:-}" ] && tr ' ' '\n' <<<"$MESHGATE_JVM_OPTS" >> "$srv/jvm.options"
   [ -n "${MESHGATE_SERVER_ENV:-}" ] && tr ' ' '\n' <<<"$MESHGATE_SERVER_ENV" >> "$srv/server.env"
   return 0
+}
+# The README's heap sizing rule ("Sizing the heap"): live heap ~80 MiB plus ~2 KiB per active app,
+# an old generation (the maximum heap minus the 96 MiB young generation) of 1.7 times that, in
+# steps of 32 MiB, never below the 384 MiB that jvm.options ships with.
+scale_heap_mib() { # active apps
+  local live=$(( 80 + $1 * 2 / 1024 ))
+  local mib=$(( 96 + (live * 17 + 9) / 10 ))
+  mib=$(( (mib + 31) / 32 * 32 ))
+  echo $(( mib < 384 ? 384 : mib ))
 }
 wait_status() { # url status
   for _ in $(seq 1 1200); do
@@ -534,8 +549,10 @@ for target in $TARGETS; do
       measure meshgate "http://127.0.0.1:$MG_PORT/bench/1k" "$start" "$mg_pid"
       "$wlp/bin/server" stop bench-meshgate >/dev/null ;;
     meshgate-scale)
-      # The catalog (API, product, plan) comes from the seed file; the apps are bulk-loaded.
-      mg_prepare 0 postgres
+      # The catalog (API, product, plan) comes from the seed file; the apps are bulk-loaded. The
+      # heap is what the README's sizing rule gives for this many active apps.
+      SCALE_HEAP=$(scale_heap_mib "$ACTIVE")
+      MG_HEAP="-Xmx${SCALE_HEAP}m" mg_prepare 0 postgres
       "$wlp/bin/server" start bench-meshgate >/dev/null
       wait_status "http://127.0.0.1:$MG_PORT/bench/1k" 401 # up, migrated, API published
       bulk_load "$SCALE_APPS"
@@ -619,12 +636,13 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-") print "–"
   done
   if [ -n "${SCALE_FAILED:-}" ]; then
     echo
-    echo "Scale: $SCALE_APPS apps in PostgreSQL, walking $ACTIVE active keys: **failed**, $SCALE_FAILED."
+    echo "Scale: $SCALE_APPS apps in PostgreSQL, walking $ACTIVE active keys (heap -Xmx${SCALE_HEAP}m${MESHGATE_JVM_OPTS:+, then MESHGATE_JVM_OPTS: $MESHGATE_JVM_OPTS}): **failed**, $SCALE_FAILED."
   elif [ -n "${CPU[meshgate-scale]:-}" ] && [ -n "${CPU[meshgate]:-}" ]; then
     echo
     echo "Scale: $SCALE_APPS apps and subscriptions in PostgreSQL, keys at random from $ACTIVE:" \
          "CPU per request $(ratio "${CPU[meshgate-scale]}" "${CPU[meshgate]}") × the $APPS-app run," \
-         "peak RSS ${RSS[meshgate-scale]} MiB."
+         "peak RSS ${RSS[meshgate-scale]} MiB; heap -Xmx${SCALE_HEAP}m, the README's sizing for $ACTIVE active apps" \
+         "(jvm.options ships 384m)${MESHGATE_JVM_OPTS:+, then MESHGATE_JVM_OPTS: $MESHGATE_JVM_OPTS}."
   fi
   if [ -s "$work/histogram-before-walk.txt" ] && [ -s "$work/histogram-after-walk.txt" ]; then
     before=$(histogram_total "$work/histogram-before-walk.txt")
