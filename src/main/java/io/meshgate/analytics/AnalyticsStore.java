@@ -173,9 +173,8 @@ public final class AnalyticsStore {
     int i = first;
     s.setLong(i++, r.calls());
     s.setLong(i++, r.errors());
-    BucketCounts counts = r.counts();
-    for (int b = 0; b < LatencyHistogram.BUCKETS; b++) {
-      s.setLong(i++, counts.get(b));
+    for (long count : r.histogram()) {
+      s.setLong(i++, count);
     }
     return i;
   }
